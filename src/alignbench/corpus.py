@@ -1,0 +1,416 @@
+"""Read ``seeds/``, ``corpus/`` and ``annotations/`` into typed records, checking everything.
+
+Layout of a source tree (one folder per event cluster, so adding a cluster is adding folders)::
+
+    seeds/SHA256SUMS                              checksums of the user's seed documents
+    corpus/<cluster_id>/articles.jsonl            one article's metadata per line
+    corpus/<cluster_id>/<article_id>.txt          the raw article text, byte-exact UTF-8
+    annotations/<cluster_id>/claims.jsonl         one claim per line
+    annotations/<cluster_id>/alignments.jsonl     one gold link per line
+
+Every problem is collected as ``file:line: message`` (paths relative to the root) so that
+``alignbench validate`` can report all of them at once; :func:`load_sources` raises them.
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+from alignbench.records import RELATIONS, Alignment, Article, Benchmark, Claim, DataError
+from alignbench.segment import AGGREGATOR_CHROME, context_span, sentences
+
+ID_PATTERN = re.compile(r"^[a-z0-9]+(?:[-_.][a-z0-9]+)*$")
+SHA256_PATTERN = re.compile(r"^[0-9a-f]{64}$")
+DATE_PATTERN = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+_STR, _OPT = (str,), (str, type(None))
+ARTICLE_FIELDS: dict[str, tuple[type, ...]] = {
+    "article_id": _STR,
+    "cluster_id": _STR,
+    "source": _STR,
+    "credit": _OPT,
+    "aggregator": _OPT,
+    "title": _OPT,
+    "published": _OPT,
+    "published_basis": _STR,
+    "language": _STR,
+    "url": _OPT,
+    "license": _STR,
+    "seed": _OPT,
+    "sha256": _STR,
+    "kept_ranges": (list,),
+    "notes": _OPT,
+}
+CLAIM_FIELDS: dict[str, tuple[type, ...]] = {
+    "claim_id": _STR,
+    "article_id": _STR,
+    "start": (int,),
+    "end": (int,),
+    "text": _STR,
+    "statement": _OPT,
+}
+ALIGNMENT_FIELDS: dict[str, tuple[type, ...]] = {
+    "claim_a": _STR,
+    "claim_b": _STR,
+    "relation": _STR,
+    "rationale": _STR,
+    "annotator": _STR,
+}
+
+
+class Problems(list):
+    """A list of ``file:line: message`` strings, with paths shown relative to ``root``."""
+
+    def __init__(self, root: Path):
+        super().__init__()
+        self.root = root
+
+    def add(self, path: Path, line: int | None, message: str) -> None:
+        """Record one problem; ``line`` None means the file as a whole."""
+        try:
+            name = path.relative_to(self.root).as_posix()
+        except ValueError:
+            name = str(path)
+        self.append(f"{name}:{line}: {message}" if line else f"{name}: {message}")
+
+
+def _short(text: str, width: int = 60) -> str:
+    return repr(text if len(text) <= width else text[: width - 3] + "...")
+
+
+def read_jsonl(path: Path, fields: dict[str, tuple[type, ...]], problems: Problems) -> list[tuple[int, dict[str, Any]]]:
+    """Rows of a JSON Lines file with exactly ``fields`` of the right types, as (line, row).
+
+    Blank lines are skipped; a row with any problem is reported and left out.
+    """
+    rows: list[tuple[int, dict[str, Any]]] = []
+    try:
+        lines = path.read_bytes().decode("utf-8").split("\n")
+    except FileNotFoundError:
+        problems.add(path, None, "file not found")
+        return rows
+    except UnicodeDecodeError as err:
+        problems.add(path, None, f"not valid UTF-8 ({err.reason} at byte {err.start})")
+        return rows
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+        except json.JSONDecodeError as err:
+            problems.add(path, number, f"not valid JSON ({err.msg}, column {err.colno})")
+            continue
+        if not isinstance(row, dict):
+            problems.add(path, number, "expected a JSON object")
+            continue
+        ok = True
+        for key in row.keys() - fields.keys():
+            hint = difflib.get_close_matches(key, fields, n=1)
+            problems.add(path, number, f"unknown field {key!r}" + (f" (did you mean {hint[0]!r}?)" if hint else ""))
+            ok = False
+        for key, types in fields.items():
+            if key not in row:
+                problems.add(path, number, f"missing field {key!r}")
+                ok = False
+            elif not isinstance(row[key], types) or isinstance(row[key], bool):
+                want = " or ".join("null" if t is type(None) else t.__name__ for t in types)
+                problems.add(path, number, f"field {key!r} must be {want}, got {json.dumps(row[key])}")
+                ok = False
+        if ok:
+            rows.append((number, row))
+    return rows
+
+
+def _check_seeds(root: Path, problems: Problems) -> dict[str, str]:
+    """Check ``seeds/`` against ``seeds/SHA256SUMS``; return {relative path: sha256}."""
+    sums_path = root / "seeds" / "SHA256SUMS"
+    listed: dict[str, str] = {}
+    if not sums_path.exists():
+        if (root / "seeds").exists():
+            problems.add(sums_path, None, "file not found")
+        return listed
+    for number, line in enumerate(sums_path.read_text(encoding="utf-8").splitlines(), start=1):
+        if not line.strip():
+            continue
+        parts = line.split(maxsplit=1)
+        if len(parts) != 2 or not SHA256_PATTERN.match(parts[0]):
+            problems.add(sums_path, number, "expected '<sha256>  <file name>'")
+            continue
+        digest, name = parts[0], parts[1].lstrip("*")
+        seed = root / "seeds" / name
+        if not seed.is_file():
+            problems.add(sums_path, number, f"seed file {name!r} not found")
+            continue
+        actual = hashlib.sha256(seed.read_bytes()).hexdigest()
+        if actual != digest:
+            problems.add(
+                sums_path,
+                number,
+                f"checksum mismatch for {name!r}: the seed was edited (sha256 {actual[:12]}..., expected {digest[:12]}...)",
+            )
+        listed[f"seeds/{name}"] = digest
+    for seed in sorted((root / "seeds").iterdir()):
+        if seed.name != "SHA256SUMS" and f"seeds/{seed.name}" not in listed:
+            problems.add(sums_path, None, f"seed file {seed.name!r} is not listed")
+    return listed
+
+
+def _read_articles(
+    root: Path, cluster_dir: Path, seeds: dict[str, str], problems: Problems, articles: dict[str, Article]
+) -> None:
+    path = cluster_dir / "articles.jsonl"
+    for number, row in read_jsonl(path, ARTICLE_FIELDS, problems):
+        where = (path, number)
+        aid = row["article_id"]
+        if not ID_PATTERN.match(aid):
+            problems.add(*where, f"malformed article_id {aid!r} (use lower-case letters, digits, '-', '_', '.')")
+            continue
+        if aid in articles:
+            problems.add(*where, f"duplicate article_id {aid!r}")
+            continue
+        if row["cluster_id"] != cluster_dir.name:
+            problems.add(*where, f"cluster_id {row['cluster_id']!r} does not match its folder {cluster_dir.name!r}")
+            continue
+        if row["published"] is not None and not DATE_PATTERN.match(row["published"]):
+            problems.add(*where, f"published must be an ISO date YYYY-MM-DD or null, got {row['published']!r}")
+        if not row["source"].strip():
+            problems.add(*where, "source is empty: write 'unknown' when the outlet is not known")
+        text_path = cluster_dir / f"{aid}.txt"
+        try:
+            raw_bytes = text_path.read_bytes()
+            raw_text = raw_bytes.decode("utf-8")
+        except FileNotFoundError:
+            problems.add(*where, f"raw text {text_path.relative_to(root).as_posix()} not found")
+            continue
+        except UnicodeDecodeError as err:
+            problems.add(*where, f"raw text is not valid UTF-8 ({err.reason} at byte {err.start})")
+            continue
+        digest = hashlib.sha256(raw_bytes).hexdigest()
+        if digest != row["sha256"]:
+            problems.add(
+                *where,
+                f"sha256 of {text_path.name} is {digest[:12]}..., not the recorded {row['sha256'][:12]}...: the raw text changed",
+            )
+        seed = row["seed"]
+        if seed is not None:
+            if seed not in seeds:
+                problems.add(*where, f"seed {seed!r} is not listed in seeds/SHA256SUMS")
+            elif (root / seed).is_file() and (root / seed).read_bytes() != raw_bytes:
+                problems.add(*where, f"raw text differs from its seed {seed!r}")
+        kept = _check_ranges(row["kept_ranges"], len(raw_text), problems, where)
+        if kept is None:
+            continue
+        for s, e in kept:
+            for line in raw_text[s:e].split("\n"):
+                if line.strip() in AGGREGATOR_CHROME:
+                    problems.add(*where, f"kept text still contains aggregator chrome {line.strip()!r}")
+        articles[aid] = Article(
+            article_id=aid,
+            cluster_id=row["cluster_id"],
+            source=row["source"],
+            credit=row["credit"],
+            aggregator=row["aggregator"],
+            title=row["title"],
+            published=row["published"],
+            published_basis=row["published_basis"],
+            language=row["language"],
+            url=row["url"],
+            license=row["license"],
+            seed=seed,
+            sha256=digest,
+            kept_ranges=kept,
+            notes=row["notes"],
+            raw_text=raw_text,
+        )
+
+
+def _check_ranges(
+    value: list, length: int, problems: Problems, where: tuple[Path, int]
+) -> tuple[tuple[int, int], ...] | None:
+    ranges = []
+    for item in value:
+        if not (isinstance(item, list) and len(item) == 2 and all(type(x) is int for x in item)):
+            problems.add(*where, f"kept_ranges must be a list of [start, end] integer pairs, got {json.dumps(item)}")
+            return None
+        ranges.append((item[0], item[1]))
+    if not ranges:
+        problems.add(*where, "kept_ranges is empty: nothing of the article would be kept")
+        return None
+    previous_end = 0
+    for s, e in ranges:
+        if not 0 <= s < e <= length or s < previous_end:
+            problems.add(*where, f"kept range [{s}, {e}] is out of order or outside the raw text (length {length})")
+            return None
+        previous_end = e
+    return tuple(ranges)
+
+
+def _read_claims(
+    path: Path,
+    cluster: str,
+    articles: dict[str, Article],
+    problems: Problems,
+    claims: dict[str, Claim],
+    rejected: set[str],
+) -> None:
+    """Read one cluster's claims; ids of claims with a problem go to ``rejected`` (no cascades)."""
+    spans: dict[str, list[tuple[int, int, str]]] = {}
+    sentence_cache: dict[str, list[tuple[int, int]]] = {}
+    for number, row in read_jsonl(path, CLAIM_FIELDS, problems):
+        problem = _claim_problem(row, cluster, articles, claims, spans)
+        if problem:
+            problems.add(path, number, problem)
+            rejected.add(row["claim_id"])
+            continue
+        cid, aid, start, end = row["claim_id"], row["article_id"], row["start"], row["end"]
+        article = articles[aid]
+        spans.setdefault(aid, []).append((start, end, cid))
+        if aid not in sentence_cache:
+            sentence_cache[aid] = sentences(article.raw_text, article.kept_ranges)
+        c_start, c_end = context_span(sentence_cache[aid], start, end)
+        claims[cid] = Claim(cid, aid, start, end, row["text"], article.raw_text[c_start:c_end], row["statement"])
+
+
+def _claim_problem(
+    row: dict[str, Any],
+    cluster: str,
+    articles: dict[str, Article],
+    claims: dict[str, Claim],
+    spans: dict[str, list[tuple[int, int, str]]],
+) -> str | None:
+    """The first problem of one claim row, or None if it is sound."""
+    cid, aid = row["claim_id"], row["article_id"]
+    if not ID_PATTERN.match(cid):
+        return f"malformed claim_id {cid!r} (use lower-case letters, digits, '-', '_', '.')"
+    if cid in claims:
+        return f"duplicate claim_id {cid!r}"
+    article = articles.get(aid)
+    if article is None:
+        return f"unknown article_id {aid!r}"
+    if article.cluster_id != cluster:
+        return f"article {aid!r} belongs to cluster {article.cluster_id!r}, not {cluster!r}"
+    if not cid.startswith(f"{aid}-"):
+        return f"claim_id {cid!r} must start with its article_id {aid + '-'!r}"
+    start, end, quote, raw = row["start"], row["end"], row["text"], article.raw_text
+    if not 0 <= start < end <= len(raw):
+        return f"span [{start}, {end}] is outside the raw text of {aid!r} (length {len(raw)})"
+    if raw[start:end] != quote:
+        found = raw.find(quote)
+        hint = f"; the quote occurs at [{found}, {found + len(quote)}]" if found >= 0 else ""
+        return f"text {_short(quote)} != raw_text[{start}:{end}] {_short(raw[start:end])}{hint}"
+    if quote != quote.strip():
+        return "span starts or ends with whitespace"
+    if not any(s <= start and end <= e for s, e in article.kept_ranges):
+        return f"span [{start}, {end}] is not inside one kept range of {aid!r} (it touches removed page chrome)"
+    overlap = next((other for s, e, other in spans.get(aid, []) if s < end and start < e), None)
+    if overlap is not None:
+        return f"span [{start}, {end}] overlaps claim {overlap!r}"
+    return None
+
+
+def _read_alignments(
+    path: Path,
+    cluster: str,
+    articles: dict[str, Article],
+    claims: dict[str, Claim],
+    rejected: set[str],
+    problems: Problems,
+    links: list[Alignment],
+) -> None:
+    """Read one cluster's gold links; links to claims already reported as broken are skipped."""
+    seen: dict[frozenset[str], int] = {}
+    for number, row in read_jsonl(path, ALIGNMENT_FIELDS, problems):
+        where = (path, number)
+        a, b, relation = row["claim_a"], row["claim_b"], row["relation"]
+        if a in rejected or b in rejected:
+            continue
+        missing = [cid for cid in (a, b) if cid not in claims]
+        if missing:
+            problems.add(*where, f"unknown claim id {missing[0]!r}")
+            continue
+        if a == b:
+            problems.add(*where, f"self link: {a!r} is linked to itself")
+            continue
+        art_a, art_b = articles[claims[a].article_id], articles[claims[b].article_id]
+        if art_a.cluster_id != art_b.cluster_id or art_a.cluster_id != cluster:
+            problems.add(*where, f"cross-cluster link: {a!r} is in {art_a.cluster_id!r}, {b!r} in {art_b.cluster_id!r}")
+            continue
+        if art_a.article_id == art_b.article_id:
+            problems.add(
+                *where, f"both claims are from article {art_a.article_id!r}: links join two different articles"
+            )
+            continue
+        if art_a.article_id > art_b.article_id:
+            problems.add(
+                *where,
+                f"wrong orientation: claim_a must come from {art_b.article_id!r}, the article that sorts first (swap the ids and mirror a_/b_more_specific)",
+            )
+            continue
+        if relation not in RELATIONS:
+            hint = difflib.get_close_matches(relation, RELATIONS, n=1)
+            problems.add(
+                *where,
+                f"unknown relation {relation!r}"
+                + (f" (did you mean {hint[0]!r}?)" if hint else f" (expected one of {', '.join(RELATIONS)})"),
+            )
+            continue
+        if not row["rationale"].strip() or "\n" in row["rationale"]:
+            problems.add(*where, "rationale must be one non-empty line")
+            continue
+        if not row["annotator"].strip():
+            problems.add(*where, "annotator is empty")
+            continue
+        key = frozenset((a, b))
+        if key in seen:
+            problems.add(*where, f"duplicate link {a!r} - {b!r} (first at line {seen[key]})")
+            continue
+        seen[key] = number
+        links.append(Alignment(a, b, relation, row["rationale"], row["annotator"]))
+
+
+def check_sources(root: str | Path) -> tuple[Benchmark, list[str]]:
+    """Read and check a source tree; return what could be read and every problem found."""
+    root = Path(root)
+    problems = Problems(root)
+    if not (root / "corpus").is_dir():
+        problems.add(root / "corpus", None, "no corpus/ folder here (run from a clone of alignbench or pass its path)")
+        return Benchmark((), (), ()), list(problems)
+    seeds = _check_seeds(root, problems)
+    articles: dict[str, Article] = {}
+    claims: dict[str, Claim] = {}
+    rejected: set[str] = set()
+    links: list[Alignment] = []
+    clusters = sorted(p for p in (root / "corpus").iterdir() if p.is_dir())
+    for cluster_dir in clusters:
+        if not ID_PATTERN.match(cluster_dir.name):
+            problems.add(cluster_dir, None, f"malformed cluster id {cluster_dir.name!r}")
+            continue
+        _read_articles(root, cluster_dir, seeds, problems, articles)
+    for cluster_dir in clusters:
+        ann = root / "annotations" / cluster_dir.name
+        _read_claims(ann / "claims.jsonl", cluster_dir.name, articles, problems, claims, rejected)
+    for cluster_dir in clusters:
+        ann = root / "annotations" / cluster_dir.name
+        _read_alignments(ann / "alignments.jsonl", cluster_dir.name, articles, claims, rejected, problems, links)
+    for ann in sorted(p for p in (root / "annotations").glob("*") if p.is_dir()):
+        if not (root / "corpus" / ann.name).is_dir():
+            problems.add(ann, None, f"annotations for unknown cluster {ann.name!r} (no corpus/{ann.name}/)")
+    benchmark = Benchmark(
+        articles=tuple(articles[k] for k in sorted(articles)),
+        claims=tuple(claims[k] for k in sorted(claims)),
+        alignments=tuple(sorted(links, key=lambda x: (x.claim_a, x.claim_b))),
+    )
+    return benchmark, list(problems)
+
+
+def load_sources(root: str | Path) -> Benchmark:
+    """The benchmark from a source tree; :class:`DataError` listing every problem if any."""
+    benchmark, problems = check_sources(root)
+    if problems:
+        raise DataError(problems)
+    return benchmark

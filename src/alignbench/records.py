@@ -1,0 +1,113 @@
+"""Typed records of the benchmark: articles, claims and gold alignments.
+
+Records are immutable NamedTuples (like ``ir_measures``' ``Qrel``): cheap, hashable, and they
+print readably in tests and tracebacks.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+#: The closed set of gold relations, in ClassLabel order (never reorder: ids are published).
+RELATIONS: tuple[str, ...] = (
+    "equivalent",
+    "a_more_specific",
+    "b_more_specific",
+    "contradiction",
+    "related",
+)
+#: Relations that make a *sure* link; ``related`` links are *possible* links (Och & Ney 2003).
+SURE_RELATIONS: frozenset[str] = frozenset(RELATIONS[:4])
+#: Labels of the ``pairs`` config and of predictions: the relations plus ``none`` (unlinked).
+LABELS: tuple[str, ...] = (*RELATIONS, "none")
+#: Swapping the two sides of a pair swaps these two relations; the others are symmetric.
+REVERSED_RELATION: dict[str, str] = {
+    "a_more_specific": "b_more_specific",
+    "b_more_specific": "a_more_specific",
+}
+
+
+class Article(NamedTuple):
+    """One news article. ``raw_text`` is byte-exact; ``kept_ranges`` say what cleaning kept."""
+
+    article_id: str
+    cluster_id: str
+    source: str
+    credit: str | None
+    aggregator: str | None
+    title: str | None
+    published: str | None
+    published_basis: str
+    language: str
+    url: str | None
+    license: str
+    seed: str | None
+    sha256: str
+    kept_ranges: tuple[tuple[int, int], ...]
+    notes: str | None
+    raw_text: str
+
+    @property
+    def text(self) -> str:
+        """The cleaned text: the kept ranges of ``raw_text`` joined by a blank line."""
+        return "\n\n".join(self.raw_text[s:e] for s, e in self.kept_ranges)
+
+
+class Claim(NamedTuple):
+    """An atomic factual claim anchored to ``raw_text[start:end]`` of its article."""
+
+    claim_id: str
+    article_id: str
+    start: int
+    end: int
+    text: str
+    context: str
+    statement: str | None
+
+
+class Alignment(NamedTuple):
+    """A gold link; ``claim_a`` belongs to the article whose id sorts first."""
+
+    claim_a: str
+    claim_b: str
+    relation: str
+    rationale: str
+    annotator: str
+
+
+class Benchmark(NamedTuple):
+    """Everything that ``corpus/`` and ``annotations/`` hold, sorted by id."""
+
+    articles: tuple[Article, ...]
+    claims: tuple[Claim, ...]
+    alignments: tuple[Alignment, ...]
+
+    def article(self, article_id: str) -> Article:
+        """The article with this id (KeyError if absent)."""
+        for article in self.articles:
+            if article.article_id == article_id:
+                return article
+        raise KeyError(article_id)
+
+    def claims_of(self, article_id: str) -> tuple[Claim, ...]:
+        """The claims of one article, in id order."""
+        return tuple(c for c in self.claims if c.article_id == article_id)
+
+    def article_pairs(self) -> list[tuple[str, str]]:
+        """Every (a, b) pair of articles of one cluster with a < b, sorted."""
+        by_cluster: dict[str, list[str]] = {}
+        for article in self.articles:
+            by_cluster.setdefault(article.cluster_id, []).append(article.article_id)
+        pairs = []
+        for ids in by_cluster.values():
+            ids = sorted(ids)
+            pairs += [(a, b) for i, a in enumerate(ids) for b in ids[i + 1 :]]
+        return sorted(pairs)
+
+
+class DataError(Exception):
+    """Bad data or input from the user: reported as one line per problem, never a traceback."""
+
+    def __init__(self, problems: list[str] | str):
+        self.problems = [problems] if isinstance(problems, str) else list(problems)
+        super().__init__("\n".join(self.problems))

@@ -1,0 +1,55 @@
+"""Golden counts of the gold data: an accidental edit of corpus/ or annotations/ fails here.
+
+When you change the gold on purpose, update these numbers in the same commit (ir_datasets style:
+counts plus items at fixed indices).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from conftest import ROOT
+
+from alignbench.corpus import load_sources
+
+
+def test_golden_counts():
+    bench = load_sources(ROOT)
+    assert [a.article_id for a in bench.articles] == ["wonsan-a", "wonsan-b"]
+    assert Counter(c.article_id for c in bench.claims) == {"wonsan-a": 35, "wonsan-b": 33}
+    assert Counter(link.relation for link in bench.alignments) == {
+        "equivalent": 4,
+        "a_more_specific": 10,
+        "b_more_specific": 2,
+        "contradiction": 1,
+        "related": 30,
+    }
+
+
+def test_golden_items():
+    bench = load_sources(ROOT)
+    claims = {c.claim_id: c for c in bench.claims}
+    assert claims["wonsan-a-010"].text == "The projectiles flew about 70-100 kilometers"
+    assert (claims["wonsan-a-010"].start, claims["wonsan-a-010"].end) == (452, 496)
+    assert claims["wonsan-b-009"].text == "the missiles flew 70 to 200 kilometres"
+    contradictions = [(x.claim_a, x.claim_b) for x in bench.alignments if x.relation == "contradiction"]
+    assert contradictions == [("wonsan-a-010", "wonsan-b-009")]
+    links = {(x.claim_a, x.claim_b): x.relation for x in bench.alignments}
+    assert links[("wonsan-a-008", "wonsan-b-008")] == "a_more_specific"  # 9:06-9:27 vs about 9:00
+    assert links[("wonsan-a-003", "wonsan-b-018")] == "b_more_specific"  # first since 2017 ICBM
+    assert links[("wonsan-a-001", "wonsan-b-011")] == "related"  # corrected single-missile report
+
+
+def test_metadata_records_unknowns_and_credit():
+    bench = load_sources(ROOT)
+    a, b = bench.articles
+    assert (a.source, a.title, a.published, a.url) == ("unknown", None, None, None)
+    assert (b.source, b.credit, b.aggregator) == ("ABC News", "Reuters/AP", "inkl")
+    assert b.text.startswith("North Korea fires at least one short-range missile towards the east\n")
+    assert b.text.endswith("disagreement on weapons dismantlement and sanctions relief.")
+    assert "Reuters/AP" not in b.text and "inkl" not in b.text
+
+
+def test_seeds_are_byte_identical_to_corpus():
+    for article in load_sources(ROOT).articles:
+        assert (ROOT / article.seed).read_bytes() == article.raw_text.encode("utf-8")

@@ -1,0 +1,232 @@
+"""``alignbench validate``: the committed data passes; each kind of corruption is caught."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from conftest import CLUSTER, ROOT
+
+from alignbench.cli import main
+
+CLAIMS = f"annotations/{CLUSTER}/claims.jsonl"
+LINKS = f"annotations/{CLUSTER}/alignments.jsonl"
+ARTICLES = f"corpus/{CLUSTER}/articles.jsonl"
+
+
+def edit_line(path: Path, number: int, change) -> None:
+    """Apply ``change`` to the JSON object on line ``number`` (1-based) of a JSON Lines file."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    row = json.loads(lines[number - 1])
+    change(row)
+    lines[number - 1] = json.dumps(row, ensure_ascii=False)
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def append_line(path: Path, row: dict) -> int:
+    """Append a JSON object; return its line number."""
+    lines = path.read_text(encoding="utf-8").splitlines() if path.exists() else []
+    lines.append(json.dumps(row, ensure_ascii=False))
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return len(lines)
+
+
+def run_validate(root: Path, capsys) -> tuple[int, str, str]:
+    status = main(["validate", str(root)])
+    out, err = capsys.readouterr()
+    return status, out, err
+
+
+def test_committed_data_is_valid(capsys):
+    status, out, err = run_validate(ROOT, capsys)
+    assert (status, err) == (0, "")
+    assert "articles   2" in out
+    assert "claims     68" in out
+    assert "contradiction 1" in out
+
+
+def test_missing_corpus_is_a_one_line_error(tmp_path, capsys):
+    status, _, err = run_validate(tmp_path, capsys)
+    assert status == 1
+    assert "corpus: no corpus/ folder here" in err
+    assert "Traceback" not in err
+
+
+def test_shifted_offset(sources, capsys):
+    edit_line(sources / CLAIMS, 10, lambda r: r.update(start=r["start"] + 1, end=r["end"] + 1))
+    status, _, err = run_validate(sources, capsys)
+    assert status == 1
+    assert f"{CLAIMS}:10: text 'The projectiles flew about 70-100 kilometers' != raw_text[453:497]" in err
+    assert "the quote occurs at [452, 496]" in err
+
+
+def test_edited_quote(sources, capsys):
+    edit_line(sources / CLAIMS, 10, lambda r: r.update(text=r["text"].replace("70-100", "70-120")))
+    status, _, err = run_validate(sources, capsys)
+    assert status == 1
+    assert f"{CLAIMS}:10: text 'The projectiles flew about 70-120 kilometers' != raw_text[452:496]" in err
+
+
+def test_span_outside_text_and_inside_chrome(sources, capsys):
+    edit_line(sources / CLAIMS, 1, lambda r: r.update(end=99999))
+    # wonsan-b's first 105 characters are inkl page chrome: "Get all your news in one place."
+    edit_line(sources / CLAIMS, 36, lambda r: r.update(start=0, end=31, text="Get all your news in one place."))
+    status, _, err = run_validate(sources, capsys)
+    assert status == 1
+    assert f"{CLAIMS}:1: span [0, 99999] is outside the raw text of 'wonsan-a' (length 2697)" in err
+    assert f"{CLAIMS}:36: span [0, 31] is not inside one kept range of 'wonsan-b'" in err
+
+
+def test_unknown_relation(sources, capsys):
+    edit_line(sources / LINKS, 3, lambda r: r.update(relation="contradicts"))
+    status, _, err = run_validate(sources, capsys)
+    assert status == 1
+    assert f"{LINKS}:3: unknown relation 'contradicts' (did you mean 'contradiction'?)" in err
+
+
+def test_dangling_claim_id(sources, capsys):
+    edit_line(sources / LINKS, 5, lambda r: r.update(claim_b="wonsan-b-999"))
+    status, _, err = run_validate(sources, capsys)
+    assert status == 1
+    assert f"{LINKS}:5: unknown claim id 'wonsan-b-999'" in err
+
+
+def test_duplicate_claim_id(sources, capsys):
+    edit_line(sources / CLAIMS, 2, lambda r: r.update(claim_id="wonsan-a-001"))
+    status, _, err = run_validate(sources, capsys)
+    assert status == 1
+    assert f"{CLAIMS}:2: duplicate claim_id 'wonsan-a-001'" in err
+
+
+def test_self_link(sources, capsys):
+    edit_line(sources / LINKS, 1, lambda r: r.update(claim_b=r["claim_a"]))
+    status, _, err = run_validate(sources, capsys)
+    assert status == 1
+    assert f"{LINKS}:1: self link: 'wonsan-a-001' is linked to itself" in err
+
+
+def test_same_article_link_and_wrong_orientation(sources, capsys):
+    edit_line(sources / LINKS, 1, lambda r: r.update(claim_b="wonsan-a-002"))
+    edit_line(sources / LINKS, 2, lambda r: r.update(claim_a=r["claim_b"], claim_b=r["claim_a"]))
+    status, _, err = run_validate(sources, capsys)
+    assert status == 1
+    assert f"{LINKS}:1: both claims are from article 'wonsan-a'" in err
+    assert f"{LINKS}:2: wrong orientation: claim_a must come from 'wonsan-a'" in err
+
+
+def test_duplicate_link(sources, capsys):
+    line = append_line(
+        sources / LINKS,
+        {
+            "claim_a": "wonsan-a-001",
+            "claim_b": "wonsan-b-001",
+            "relation": "related",
+            "rationale": "x",
+            "annotator": "t",
+        },
+    )
+    status, _, err = run_validate(sources, capsys)
+    assert status == 1
+    assert f"{LINKS}:{line}: duplicate link 'wonsan-a-001' - 'wonsan-b-001' (first at line 1)" in err
+
+
+def test_cross_cluster_link(sources, capsys):
+    other = "other-cluster"
+    (sources / "corpus" / other).mkdir()
+    (sources / "annotations" / other).mkdir()
+    text = (sources / "corpus" / CLUSTER / "wonsan-a.txt").read_bytes()
+    (sources / "corpus" / other / "other-a.txt").write_bytes(text)
+    article = json.loads((sources / ARTICLES).read_text(encoding="utf-8").splitlines()[0])
+    article.update(article_id="other-a", cluster_id=other, seed=None)
+    append_line(sources / "corpus" / other / "articles.jsonl", article)
+    claim = {
+        "claim_id": "other-a-001",
+        "article_id": "other-a",
+        "start": 0,
+        "end": 11,
+        "text": "North Korea",
+        "statement": None,
+    }
+    append_line(sources / "annotations" / other / "claims.jsonl", claim)
+    (sources / "annotations" / other / "alignments.jsonl").write_text("", encoding="utf-8")
+    line = append_line(
+        sources / LINKS,
+        {
+            "claim_a": "other-a-001",
+            "claim_b": "wonsan-b-001",
+            "relation": "related",
+            "rationale": "x",
+            "annotator": "t",
+        },
+    )
+    status, _, err = run_validate(sources, capsys)
+    assert status == 1
+    assert (
+        f"{LINKS}:{line}: cross-cluster link: 'other-a-001' is in 'other-cluster', 'wonsan-b-001' in '{CLUSTER}'" in err
+    )
+
+
+def test_edited_seed_byte(sources, capsys):
+    seed = sources / "seeds" / "000_3fea3b84a423627f.txt"
+    data = bytearray(seed.read_bytes())
+    data[0] = ord("S")  # "North" -> "Sorth"
+    seed.write_bytes(bytes(data))
+    status, _, err = run_validate(sources, capsys)
+    assert status == 1
+    assert "seeds/SHA256SUMS:1: checksum mismatch for '000_3fea3b84a423627f.txt'" in err
+    assert f"{ARTICLES}:1: raw text differs from its seed 'seeds/000_3fea3b84a423627f.txt'" in err
+
+
+def test_edited_raw_text(sources, capsys):
+    raw = sources / "corpus" / CLUSTER / "wonsan-b.txt"
+    raw.write_bytes(raw.read_bytes().replace(b"200 kilometres", b"100 kilometres"))
+    status, _, err = run_validate(sources, capsys)
+    assert status == 1
+    assert f"{ARTICLES}:2: sha256 of wonsan-b.txt is" in err
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (lambda r: r.update(colour="red"), "unknown field 'colour'"),
+        (lambda r: r.update(statment="x"), "unknown field 'statment' (did you mean 'statement'?)"),
+        (lambda r: r.pop("statement"), "missing field 'statement'"),
+        (lambda r: r.update(start="452"), "field 'start' must be int, got \"452\""),
+        (lambda r: r.update(claim_id="Wonsan A 10"), "malformed claim_id 'Wonsan A 10'"),
+    ],
+)
+def test_claim_schema(sources, capsys, change, message):
+    edit_line(sources / CLAIMS, 10, change)
+    status, _, err = run_validate(sources, capsys)
+    assert status == 1
+    assert f"{CLAIMS}:10: {message}" in err
+
+
+def test_bad_json_line(sources, capsys):
+    path = sources / LINKS
+    lines = path.read_text(encoding="utf-8").splitlines()
+    lines[6] = lines[6][:-1]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    status, _, err = run_validate(sources, capsys)
+    assert status == 1
+    assert f"{LINKS}:7: not valid JSON" in err
+
+
+def test_kept_chrome_is_caught(sources, capsys):
+    edit_line(sources / ARTICLES, 2, lambda r: r.update(kept_ranges=[[0, 2485]]))
+    status, _, err = run_validate(sources, capsys)
+    assert status == 1
+    assert f"{ARTICLES}:2: kept text still contains aggregator chrome 'Get all your news in one place.'" in err
+
+
+def test_every_problem_is_one_line_and_nothing_is_modified(sources, capsys):
+    edit_line(sources / CLAIMS, 10, lambda r: r.update(start=r["start"] + 1))
+    edit_line(sources / LINKS, 3, lambda r: r.update(relation="nope"))
+    before = {p: p.read_bytes() for p in sources.rglob("*") if p.is_file()}
+    status, _, err = run_validate(sources, capsys)
+    after = {p: p.read_bytes() for p in sources.rglob("*") if p.is_file()}
+    assert status == 1 and before == after
+    problems = err.strip().splitlines()
+    assert problems[-1] == f"alignbench validate: 2 problem(s) in {sources}"
+    assert all(line.split(":")[0].endswith(".jsonl") for line in problems[:-1])
