@@ -7,4 +7,6 @@ that need them, so that ``import alignbench`` and ``alignbench --help`` stay fas
 
 __version__ = "0.1.0"
 
-__all__ = ["__version__"]
+from alignbench.load import load, load_benchmark  # light: imports nothing heavy at module level
+
+__all__ = ["__version__", "load", "load_benchmark"]

@@ -26,6 +26,24 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     return status
 
 
+def _cmd_build(args: argparse.Namespace) -> int:
+    from alignbench.build import build
+
+    root = args.root
+    out = args.out if args.out is not None else f"{root.rstrip('/')}/data"
+    stale = build(root, out, check=args.check)
+    if args.check:
+        for item in stale:
+            print(f"{out}/{item}", file=sys.stderr)
+        if stale:
+            print(f"alignbench build --check: {out} is out of date: run 'alignbench build'", file=sys.stderr)
+            return 1
+        print(f"alignbench build --check: {out} matches the sources")
+        return 0
+    print(f"alignbench build: wrote {out}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser with one sub-command per job."""
     parser = argparse.ArgumentParser(
@@ -39,6 +57,12 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("validate", help="check corpus/ and annotations/ and print a summary")
     p.add_argument("dir", nargs="?", default=".", metavar="DIR", help="the source tree (default: .)")
     p.set_defaults(func=_cmd_validate)
+
+    p = sub.add_parser("build", help="build the Hugging Face dataset data/ (Parquet + dataset card)")
+    p.add_argument("--root", default=".", metavar="DIR", help="the source tree (default: .)")
+    p.add_argument("--out", default=None, metavar="DIR", help="the dataset folder (default: ROOT/data)")
+    p.add_argument("--check", action="store_true", help="do not write: exit 1 if the dataset folder is stale")
+    p.set_defaults(func=_cmd_build)
     return parser
 
 

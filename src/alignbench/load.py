@@ -1,0 +1,81 @@
+"""Load the built dataset: as ``datasets.Dataset`` objects or as typed records.
+
+The data are the Parquet files of ``data/``, shipped inside the wheel as ``alignbench/_data``. The
+loader reads them with pyarrow and wraps the table in memory, so it never goes through the
+``datasets`` cache (which keys local files by path and modification time, not contents, and can
+return stale rows after a rebuild) and never contacts the Hub.
+"""
+
+from __future__ import annotations
+
+import json
+from importlib import resources
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from alignbench.records import RELATIONS, Alignment, Article, Benchmark, Claim, DataError
+
+if TYPE_CHECKING:
+    import datasets
+    import pyarrow as pa
+
+
+def default_data_dir() -> Path:
+    """The bundled dataset: ``alignbench/_data`` in an installed wheel, else a checkout's ``data/``."""
+    bundled = Path(str(resources.files("alignbench"))) / "_data"
+    if (bundled / "README.md").is_file():
+        return bundled
+    checkout = Path(__file__).resolve().parents[2] / "data"
+    if (checkout / "README.md").is_file():
+        return checkout
+    raise DataError("no bundled dataset found: run 'alignbench build' in a clone, or pass data_dir")
+
+
+def read_table(config: str, split: str = "test", data_dir: str | Path | None = None) -> pa.Table:
+    """One config's Parquet file as an Arrow table."""
+    import pyarrow.parquet as pq
+
+    from alignbench.build import CONFIGS, SPLIT, parquet_path
+
+    if config not in CONFIGS:
+        raise DataError(f"unknown config {config!r} (expected one of {', '.join(CONFIGS)})")
+    if split != SPLIT:
+        raise DataError(f"unknown split {split!r}: alignbench has only the {SPLIT!r} split")
+    folder = Path(data_dir) if data_dir is not None else default_data_dir()
+    path = folder / parquet_path(config)
+    if not path.is_file():
+        raise DataError(f"{path}: file not found (is {folder} a dataset built by 'alignbench build'?)")
+    return pq.read_table(path)
+
+
+def dataset_metadata(data_dir: str | Path | None = None) -> dict[str, Any]:
+    """Dataset version and source content hash recorded in the built files."""
+    meta = read_table("articles", data_dir=data_dir).schema.metadata or {}
+    return json.loads(meta.get(b"alignbench", b"{}"))
+
+
+def load(config: str = "pairs", split: str = "test", data_dir: str | Path | None = None) -> datasets.Dataset:
+    """One config of the bundled dataset as a ``datasets.Dataset`` with its declared features."""
+    from datasets import Dataset
+
+    return Dataset(read_table(config, split, data_dir), split=split)
+
+
+def load_benchmark(data_dir: str | Path | None = None) -> Benchmark:
+    """Articles, claims and gold links as typed records, without the ``datasets`` library."""
+    articles = tuple(
+        Article(
+            **{k: v for k, v in row.items() if k not in ("kept_ranges", "text")},
+            kept_ranges=tuple((r["start"], r["end"]) for r in row["kept_ranges"]),
+        )
+        for row in read_table("articles", data_dir=data_dir).to_pylist()
+    )
+    claims = tuple(
+        Claim(**{k: v for k, v in row.items() if k != "cluster_id"})
+        for row in read_table("claims", data_dir=data_dir).to_pylist()
+    )
+    alignments = tuple(
+        Alignment(row["claim_a"], row["claim_b"], RELATIONS[row["relation"]], row["rationale"], row["annotator"])
+        for row in read_table("alignments", data_dir=data_dir).to_pylist()
+    )
+    return Benchmark(articles, claims, alignments)

@@ -1,0 +1,46 @@
+"""Every number in DATASHEET.md's table, the README and the citation matches the built data."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from conftest import ROOT
+
+import alignbench
+from alignbench.build import bibtex
+from alignbench.records import RELATIONS, SURE_RELATIONS
+
+
+def datasheet_table() -> dict[str, int]:
+    text = (ROOT / "DATASHEET.md").read_text(encoding="utf-8")
+    section = text.split("## At a glance", 1)[1].split("\n## ", 1)[0]
+    return {m.group(1): int(m.group(2)) for m in re.finditer(r"^\| ([^|]+?) \| (\d+) \|$", section, re.M)}
+
+
+def test_datasheet_counts_match_built_data():
+    bench = alignbench.load_benchmark()
+    per_article = Counter(c.article_id for c in bench.claims)
+    linked = {x.claim_a for x in bench.alignments} | {x.claim_b for x in bench.alignments}
+    relations = Counter(x.relation for x in bench.alignments)
+    expected = {
+        "event clusters": len({a.cluster_id for a in bench.articles}),
+        "articles": len(bench.articles),
+        "claims": len(bench.claims),
+        **{f"claims of {a}": n for a, n in per_article.items()},
+        "article pairs": len(bench.article_pairs()),
+        "candidate claim pairs": alignbench.load("pairs").num_rows,
+        "gold links": len(bench.alignments),
+        "sure links": sum(x.relation in SURE_RELATIONS for x in bench.alignments),
+        **{r: relations[r] for r in RELATIONS},
+        "claims with no link": sum(c.claim_id not in linked for c in bench.claims),
+    }
+    assert datasheet_table() == expected
+
+
+def test_version_is_single_sourced():
+    cff = (ROOT / "CITATION.cff").read_text(encoding="utf-8")
+    assert re.search(r"^version: (\S+)$", cff, re.M).group(1) == alignbench.__version__
+    assert f"# Datasheet for alignbench {alignbench.__version__}" in (ROOT / "DATASHEET.md").read_text(encoding="utf-8")
+    assert bibtex() in (ROOT / "README.md").read_text(encoding="utf-8")
+    assert bibtex() in (ROOT / "data" / "README.md").read_text(encoding="utf-8")

@@ -1,0 +1,43 @@
+"""``alignbench.load`` and ``load_benchmark`` read the bundled Parquet, not the cache."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import ROOT
+
+import alignbench
+from alignbench.corpus import load_sources
+from alignbench.records import DataError
+
+
+def test_load_benchmark_equals_the_sources():
+    assert alignbench.load_benchmark() == load_sources(ROOT)
+
+
+def test_load_returns_datasets_with_features():
+    claims = alignbench.load("claims")
+    assert claims.num_rows == 68
+    assert claims[9]["text"] == "The projectiles flew about 70-100 kilometers"
+    pairs = alignbench.load()
+    assert pairs.features["label"].names[-1] == "none"
+
+
+def test_load_reads_a_rebuilt_folder_not_a_stale_cache(sources):
+    from alignbench.build import build
+
+    build(sources)
+    assert alignbench.load("alignments", data_dir=sources / "data").num_rows == 47
+    links = sources / "annotations/nk-wonsan-launch/alignments.jsonl"
+    lines = links.read_text(encoding="utf-8").splitlines()
+    links.write_text("\n".join(lines[:-1]) + "\n", encoding="utf-8")
+    build(sources)
+    assert alignbench.load("alignments", data_dir=sources / "data").num_rows == 46
+
+
+def test_bad_config_split_and_folder_are_one_line_errors(tmp_path):
+    with pytest.raises(DataError, match="unknown config 'claim'"):
+        alignbench.load("claim")
+    with pytest.raises(DataError, match="only the 'test' split"):
+        alignbench.load("claims", split="train")
+    with pytest.raises(DataError, match="file not found"):
+        alignbench.load("claims", data_dir=tmp_path)

@@ -1,0 +1,60 @@
+"""The wheel ships the Parquet files, and ``alignbench.load`` works from the installed wheel.
+
+The wheel is built without isolation and installed with ``--no-deps --target`` so that the test
+needs no network; CI also installs it into a fresh virtual environment with its dependencies.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import zipfile
+
+from conftest import ROOT
+
+from alignbench.build import CONFIGS, parquet_path
+
+
+def test_wheel_contains_data_and_loads(tmp_path):
+    subprocess.run(
+        [sys.executable, "-m", "build", "--wheel", "--no-isolation", "--outdir", str(tmp_path / "dist"), str(ROOT)],
+        check=True,
+        capture_output=True,
+    )
+    (wheel,) = (tmp_path / "dist").glob("alignbench-*.whl")
+    names = set(zipfile.ZipFile(wheel).namelist())
+    for config in CONFIGS:
+        assert f"alignbench/_data/{parquet_path(config)}" in names
+    assert "alignbench/_data/README.md" in names
+    target = tmp_path / "site"
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "install",
+            "--no-deps",
+            "--no-index",
+            "--quiet",
+            "--target",
+            str(target),
+            str(wheel),
+        ],
+        check=True,
+        capture_output=True,
+    )
+    code = (
+        "import alignbench\n"
+        "print(alignbench.__file__)\n"
+        "print(alignbench.load('claims').num_rows, len(alignbench.load_benchmark().alignments))\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=tmp_path,
+        env={"PYTHONPATH": str(target), "PATH": "/usr/bin:/bin", "HF_HUB_OFFLINE": "1"},
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.splitlines()
+    assert out[0].startswith(str(target))
+    assert out[1] == "68 47"
