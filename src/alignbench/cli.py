@@ -44,6 +44,102 @@ def _cmd_build(args: argparse.Namespace) -> int:
     return 0
 
 
+def _load_gold(args: argparse.Namespace):
+    """The benchmark to score against (bundled, or ``--data DIR``) and its version metadata."""
+    from alignbench.load import dataset_metadata, load_benchmark
+
+    bench = load_benchmark(args.data)
+    meta = dataset_metadata(args.data)
+    dataset = {"dataset_version": meta.get("dataset_version"), "source_sha256": meta.get("source_sha256")}
+    return bench, dataset
+
+
+def _metric_selection(text: str | None) -> list[str] | None:
+    if not text:
+        return None
+    from alignbench.metrics import parse_metric
+    from alignbench.records import DataError
+
+    names = []
+    for item in text.split(","):
+        try:
+            names.append(str(parse_metric(item)))
+        except ValueError as err:
+            raise DataError(f"--metrics: {err}") from None
+    return names
+
+
+def _emit(text: str, output: str | None) -> None:
+    if output is None:
+        sys.stdout.write(text)
+        return
+    from alignbench.fileio import write_text_atomic
+
+    write_text_atomic(output, text)
+    print(f"wrote {output}", file=sys.stderr)
+
+
+def _cmd_eval(args: argparse.Namespace) -> int:
+    from alignbench.evaluate import evaluate
+    from alignbench.fileio import sha256_file
+    from alignbench.predictions import read_predictions
+    from alignbench.report import format_report
+    from alignbench.space import CandidateSpace
+
+    names = _metric_selection(args.metrics)
+    bench, dataset = _load_gold(args)
+    space = CandidateSpace(bench)
+    preds = read_predictions(args.predictions, space)
+    system = {
+        "name": args.system or args.predictions,
+        "params": {},
+        "predictions_sha256": sha256_file(args.predictions),
+    }
+    report = evaluate(
+        bench,
+        preds,
+        system=system,
+        dataset=dataset,
+        split=args.split,
+        resamples=args.resamples,
+        seed=args.seed,
+        per_pair=args.per_pair,
+        space=space,
+    )
+    _emit(format_report(report, args.format, names), args.output)
+    return 0
+
+
+def _cmd_validate_predictions(args: argparse.Namespace) -> int:
+    from alignbench.predictions import read_predictions
+    from alignbench.space import CandidateSpace
+
+    bench, _ = _load_gold(args)
+    preds = read_predictions(args.file, CandidateSpace(bench))
+    decided = int((preds.label != 5).sum())
+    print(f"{args.file}: valid, {len(preds.index)} scored candidates, {decided} decided links")
+    return 0
+
+
+def _cmd_compare(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from alignbench.compare import compare, format_comparison
+    from alignbench.records import DataError
+    from alignbench.report import Report
+
+    reports = []
+    for name in (args.a, args.b):
+        try:
+            text = Path(name).read_text(encoding="utf-8")
+        except OSError as err:
+            raise DataError(f"{name}: {err.strerror}") from None
+        reports.append(Report.from_json(text, name))
+    rows = compare(*reports)
+    _emit(format_comparison(*reports, rows), args.output)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser with one sub-command per job."""
     parser = argparse.ArgumentParser(
@@ -63,6 +159,34 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", default=None, metavar="DIR", help="the dataset folder (default: ROOT/data)")
     p.add_argument("--check", action="store_true", help="do not write: exit 1 if the dataset folder is stale")
     p.set_defaults(func=_cmd_build)
+
+    from alignbench.report import FORMATS
+
+    p = sub.add_parser("eval", help="score a prediction file against the gold and print a report")
+    p.add_argument("--predictions", required=True, metavar="FILE", help="JSON Lines prediction file")
+    p.add_argument("--split", default="test", choices=["test"], help="the split to score (only: test)")
+    p.add_argument(
+        "--data", default=None, metavar="DIR", help="a dataset folder built by 'alignbench build' (default: bundled)"
+    )
+    p.add_argument("--metrics", default=None, help="comma-separated metric names, e.g. link.F1,rank.AP (default: all)")
+    p.add_argument("--format", default="table", choices=FORMATS, help="output format (default: table)")
+    p.add_argument("-o", "--output", default=None, metavar="FILE", help="write to FILE (atomically) instead of stdout")
+    p.add_argument("--per-pair", action="store_true", help="add one row per article pair")
+    p.add_argument("--system", default=None, help="system name recorded in the report (default: the file name)")
+    p.add_argument("--resamples", type=int, default=1000, help="bootstrap resamples for the 95%% CIs (default: 1000)")
+    p.add_argument("--seed", type=int, default=0, help="bootstrap seed (default: 0)")
+    p.set_defaults(func=_cmd_eval)
+
+    p = sub.add_parser("validate-predictions", help="check a prediction file without scoring it")
+    p.add_argument("file", metavar="FILE")
+    p.add_argument("--data", default=None, metavar="DIR", help="a dataset folder (default: bundled)")
+    p.set_defaults(func=_cmd_validate_predictions)
+
+    p = sub.add_parser("compare", help="paired bootstrap comparison of two JSON reports (B - A)")
+    p.add_argument("a", metavar="A.json")
+    p.add_argument("b", metavar="B.json")
+    p.add_argument("-o", "--output", default=None, metavar="FILE", help="write to FILE instead of stdout")
+    p.set_defaults(func=_cmd_compare)
     return parser
 
 

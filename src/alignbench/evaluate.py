@@ -1,0 +1,169 @@
+"""Score predictions against the gold of a benchmark split and produce a :class:`Report`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from alignbench import __version__
+from alignbench.metrics import (
+    AP,
+    METRIC_VERSION,
+    N_SURE,
+    NONE,
+    RECALL_CUTOFFS,
+    RELATED,
+    Metric,
+    average_precision,
+    bootstrap_average_precision,
+    bootstrap_pair_metrics,
+    confusion,
+    pair_metrics,
+    percentile_interval,
+    query_ranks,
+    resample_weights,
+    set_scores,
+)
+from alignbench.predictions import PredictionArrays
+from alignbench.records import RELATIONS, Benchmark
+from alignbench.report import Report
+from alignbench.space import CandidateSpace
+
+#: Below this many article pairs the bootstrap resamples source claims instead of article pairs.
+MIN_PAIRS_FOR_PAIR_BOOTSTRAP = 30
+
+
+def _point_metrics(
+    space: CandidateSpace, score: np.ndarray, label: np.ndarray, pairs: list[int]
+) -> tuple[dict[str, float], dict[str, int]]:
+    """Every metric on the candidates of the given article pairs (which are contiguous blocks)."""
+    sl = slice(int(space.offsets[pairs[0]]), int(space.offsets[pairs[-1] + 1]))
+    gold, lab, sc = space.gold[sl], label[sl], score[sl]
+    conf = confusion(gold, lab)
+    values = {str(m): float(v) for m, v in pair_metrics(conf).items()}
+    positive, ignore = gold < N_SURE, gold == RELATED
+    values[str(AP)] = average_precision(sc, positive, ignore)
+
+    rrs, recalls = [], []
+    for k in pairs:
+        a, b = space.pairs[k]
+        shape = (int(space.article_size[a]), int(space.article_size[b]))
+        block = slice(int(space.offsets[k]), int(space.offsets[k + 1]))
+        s, p, i = (x[block].reshape(shape) for x in (score, space.gold < N_SURE, space.gold == RELATED))
+        for s_, p_, i_ in ((s, p, i), (s.T, p.T, i.T)):
+            rr, rec = query_ranks(s_, p_, i_, RECALL_CUTOFFS)
+            rrs.append(rr)
+            recalls.append(rec)
+    rr, rec = np.concatenate(rrs), np.concatenate(recalls)
+    values["rank.MRR"] = float(rr.mean()) if rr.size else 0.0
+    for j, k in enumerate(RECALL_CUTOFFS):
+        values[f"rank.R@{k}"] = float(rec[:, j].mean()) if rr.size else 0.0
+
+    in_space = np.zeros(len(space.claim_ids), dtype=bool)
+    pred_linked, gold_linked = in_space.copy(), in_space.copy()
+    ca, cb = space.cand_a[sl], space.cand_b[sl]
+    in_space[ca] = in_space[cb] = True
+    decided, linked = lab != NONE, gold != NONE
+    pred_linked[ca[decided]] = pred_linked[cb[decided]] = True
+    gold_linked[ca[linked]] = gold_linked[cb[linked]] = True
+    p, r, f = set_scores(in_space & ~pred_linked, in_space & ~gold_linked)
+    values.update({"unique.P": p, "unique.R": r, "unique.F1": f})
+
+    supports = {
+        "article_pairs": len(pairs),
+        "claims": int(in_space.sum()),
+        "candidates": int(gold.size),
+        "gold_links": int(linked.sum()),
+        "sure_links": int(positive.sum()),
+        "possible_links": int(ignore.sum()),
+        **{f"gold.{rel}": int(np.sum(gold == i)) for i, rel in enumerate(RELATIONS)},
+        "decided_links": int(decided.sum()),
+        "scored_candidates": int(np.sum(np.isfinite(sc))),
+        "query_claims": int(rr.size),
+        "gold_unique_claims": int(np.sum(in_space & ~gold_linked)),
+    }
+    return values, supports
+
+
+def evaluate(
+    bench: Benchmark,
+    predictions: PredictionArrays,
+    *,
+    system: dict[str, Any],
+    threshold: dict[str, Any] | None = None,
+    dataset: dict[str, Any] | None = None,
+    split: str = "test",
+    resamples: int = 1000,
+    seed: int = 0,
+    per_pair: bool = False,
+    space: CandidateSpace | None = None,
+) -> Report:
+    """Score ``predictions`` on ``bench``. Inputs are never modified; nothing is rounded.
+
+    ``system`` is ``{"name": ..., "params": {...}}``; ``threshold`` is ``{"value": ..., "origin":
+    ...}`` (how decisions were made); ``dataset`` carries version and source hash.
+    """
+    space = space if space is not None else CandidateSpace(bench)
+    score = np.full(space.size, -np.inf)
+    label = np.full(space.size, NONE, dtype=np.int8)
+    score[predictions.index] = predictions.score
+    label[predictions.index] = predictions.label
+    all_pairs = list(range(len(space.pairs)))
+    values, supports = _point_metrics(space, score, label, all_pairs) if all_pairs else ({}, {})
+
+    if len(space.pairs) >= MIN_PAIRS_FOR_PAIR_BOOTSTRAP:
+        unit_kind, cand_unit, unit_names = "article_pair", space.cand_pair, [space.pair_name(k) for k in all_pairs]
+    else:
+        sources, cand_unit = np.unique(space.cand_a, return_inverse=True)
+        unit_kind, unit_names = "source_claim", [space.claim_ids[i] for i in sources]
+    n_units = len(unit_names)
+    unit_conf = confusion(space.gold, label, cand_unit, n_units)
+    macro = [rel for i, rel in enumerate(RELATIONS) if supports.get(f"gold.{rel}", 0) > 0]
+    ci: dict[str, list[float]] = {}
+    if resamples > 0 and n_units > 0:
+        weights = resample_weights(n_units, resamples, seed)
+        samples = bootstrap_pair_metrics(unit_conf, weights, macro)
+        samples[AP] = bootstrap_average_precision(score, space.gold < N_SURE, space.gold == RELATED, cand_unit, weights)
+        for metric, draws in samples.items():
+            interval = percentile_interval(draws)
+            if interval is not None:
+                ci[str(metric)] = list(interval)
+
+    rows = []
+    if per_pair:
+        for k in all_pairs:
+            v, s = _point_metrics(space, score, label, [k])
+            rows.append({"article_pair": space.pair_name(k), "supports": s, "metrics": v})
+
+    return Report(
+        alignbench_version=__version__,
+        metric_version=METRIC_VERSION,
+        dataset={"split": split, **(dataset or {})},
+        system=system,
+        threshold=threshold or {"value": None, "origin": "decisions are the labels given in the prediction file"},
+        supports=supports,
+        metrics=values,
+        ci=ci,
+        bootstrap={
+            "resamples": resamples,
+            "seed": seed,
+            "level": 0.95,
+            "method": "percentile",
+            "unit": unit_kind,
+            "n_units": n_units,
+            "numpy_version": np.__version__,
+            "metrics": "pair metrics and rank.AP",
+        },
+        confusion=confusion(space.gold, label).tolist(),
+        units=unit_names,
+        unit_confusion=unit_conf.reshape(n_units, -1).tolist(),
+        per_pair=rows,
+    )
+
+
+def metric_names(selection: list[Metric] | None = None) -> list[str]:
+    """Names of the metrics to show, in canonical order (all by default)."""
+    from alignbench.metrics import ALL_METRICS
+
+    return [str(m) for m in (selection or ALL_METRICS)]

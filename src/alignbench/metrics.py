@@ -1,0 +1,304 @@
+"""Metrics v1: pure functions over gold and predicted arrays of the candidate space.
+
+Notation (pooled over all article pairs of the split): G = gold links, S = sure links (G minus
+``related``), D = decided links (predicted label not ``none``).
+
+- ``link.P = |D∩G|/|D|``, ``link.R = |D∩S|/|S|``, ``link.AER = 1 - (|D∩S| + |D∩G|)/(|D| + |S|)``
+  (sure/possible scoring, Och & Ney 2003: ``related`` links are neither required nor punished).
+- ``strict.*``: every gold link counts as sure: ``P = |D∩G|/|D|``, ``R = |D∩G|/|G|``.
+- ``labeled.*``: a decided link counts only if its relation equals the gold relation, over G.
+- ``relation.*@r``: per relation r; ``macro.F1`` averages ``relation.F1`` over the relations with
+  gold support; ``relation.F1@contradiction`` is the headline contradiction score.
+- ``rank.AP``: average precision of the ranking by score over the whole candidate space, positives
+  S, ``related`` candidates left out of the ranking; ``rank.MRR`` and ``rank.R@k`` per query claim
+  with at least one sure link, in both directions. Absent candidates rank below every present one;
+  ties are broken pessimistically (gold after equal scores).
+- ``unique.*``: claims predicted to have no decided link vs claims with no gold link.
+
+Division by zero gives 0 (as scikit-learn's ``zero_division=0``); every F1 is ``2PR/(P+R)``.
+Nothing rounds: only the report formatters do.
+"""
+
+from __future__ import annotations
+
+import re
+import warnings
+from typing import NamedTuple
+
+import numpy as np
+
+from alignbench.records import LABELS, RELATIONS
+
+METRIC_VERSION = "1"
+NONE = LABELS.index("none")
+RELATED = LABELS.index("related")
+N_LABELS = len(LABELS)
+N_SURE = 4  # the first four labels are the sure relations
+
+_MEASURES = {
+    "link": ("P", "R", "F1", "AER"),
+    "strict": ("P", "R", "F1"),
+    "labeled": ("P", "R", "F1"),
+    "relation": ("P", "R", "F1"),
+    "macro": ("F1",),
+    "rank": ("AP", "MRR", "R"),
+    "unique": ("P", "R", "F1"),
+}
+_METRIC_RE = re.compile(r"^([a-z]+)\.([A-Za-z0-9]+)(?:@(.+))?$")
+
+
+class Metric(NamedTuple):
+    """A metric name: ``family.measure[@param]``, e.g. ``relation.F1@contradiction``, ``rank.R@3``."""
+
+    family: str
+    measure: str
+    param: str | None = None
+
+    def __str__(self) -> str:
+        return f"{self.family}.{self.measure}" + (f"@{self.param}" if self.param is not None else "")
+
+
+def parse_metric(text: str) -> Metric:
+    """Parse a metric name; ``parse_metric(str(m)) == m``. ValueError names what is wrong."""
+    match = _METRIC_RE.match(text.strip())
+    if not match:
+        raise ValueError(f"bad metric name {text!r} (expected family.measure[@param], e.g. link.F1)")
+    family, measure, param = match.groups()
+    if family not in _MEASURES:
+        raise ValueError(f"unknown metric family {family!r} in {text!r} (expected one of {', '.join(_MEASURES)})")
+    if measure not in _MEASURES[family]:
+        raise ValueError(f"unknown measure {measure!r} for {family!r} (expected one of {', '.join(_MEASURES[family])})")
+    if family == "relation" and param not in RELATIONS:
+        raise ValueError(f"{text!r}: relation metrics need @RELATION, one of {', '.join(RELATIONS)}")
+    if family == "rank" and measure == "R":
+        if param is None or not param.isdigit() or int(param) < 1:
+            raise ValueError(f"{text!r}: recall needs a cut-off, e.g. rank.R@3")
+    elif family != "relation" and param is not None:
+        raise ValueError(f"{text!r}: {family}.{measure} takes no @ parameter")
+    return Metric(family, measure, param)
+
+
+LINK_F1 = Metric("link", "F1")
+LABELED_F1 = Metric("labeled", "F1")
+CONTRADICTION_F1 = Metric("relation", "F1", "contradiction")
+AP = Metric("rank", "AP")
+RECALL_CUTOFFS = (1, 3)
+
+ALL_METRICS: tuple[Metric, ...] = (
+    *(Metric("link", m) for m in _MEASURES["link"]),
+    *(Metric("strict", m) for m in _MEASURES["strict"]),
+    *(Metric("labeled", m) for m in _MEASURES["labeled"]),
+    Metric("macro", "F1"),
+    *(Metric("relation", m, r) for r in RELATIONS for m in _MEASURES["relation"]),
+    AP,
+    Metric("rank", "MRR"),
+    *(Metric("rank", "R", str(k)) for k in RECALL_CUTOFFS),
+    *(Metric("unique", m) for m in _MEASURES["unique"]),
+)
+
+
+def _ratio(num: np.ndarray, den: np.ndarray, undefined: float = 0.0) -> np.ndarray:
+    num, den = np.asarray(num, dtype=np.float64), np.asarray(den, dtype=np.float64)
+    return np.divide(num, den, out=np.full(np.broadcast(num, den).shape, undefined), where=den != 0)
+
+
+def _div(num: np.ndarray, den: np.ndarray) -> np.ndarray:
+    return _ratio(num, den)
+
+
+def _f1(p: np.ndarray, r: np.ndarray) -> np.ndarray:
+    return _div(2 * p * r, p + r)  # 0 when P = R = 0; NaN propagates when P or R is undefined
+
+
+def confusion(gold: np.ndarray, pred: np.ndarray, groups: np.ndarray | None = None, n_groups: int = 1) -> np.ndarray:
+    """Counts of (gold label, predicted label) pairs, shape (6, 6), or (n_groups, 6, 6) by group."""
+    cell = gold.astype(np.int64) * N_LABELS + pred.astype(np.int64)
+    if groups is None:
+        return np.bincount(cell, minlength=N_LABELS**2).reshape(N_LABELS, N_LABELS)
+    flat = np.bincount(groups.astype(np.int64) * N_LABELS**2 + cell, minlength=n_groups * N_LABELS**2)
+    return flat.reshape(n_groups, N_LABELS, N_LABELS)
+
+
+def pair_metrics(
+    conf: np.ndarray, macro_relations: list[str] | None = None, undefined: float = 0.0
+) -> dict[Metric, np.ndarray]:
+    """Link, strict, labeled, per-relation and macro scores from confusion matrices (..., 6, 6).
+
+    ``macro_relations`` fixes the relations averaged by ``macro.F1`` (default: those with gold
+    support in ``conf``). ``undefined`` is the value of a ratio with a zero denominator: 0 for
+    reported values, NaN inside the bootstrap, where such resamples are left out of the interval.
+    """
+    conf = np.asarray(conf, dtype=np.float64)
+
+    def _div(num: np.ndarray, den: np.ndarray) -> np.ndarray:
+        return _ratio(num, den, undefined)
+
+    decided = conf[..., :, :NONE].sum(axis=(-1, -2))
+    gold = conf[..., :NONE, :].sum(axis=(-1, -2))
+    sure = conf[..., :N_SURE, :].sum(axis=(-1, -2))
+    hit = conf[..., :NONE, :NONE].sum(axis=(-1, -2))
+    hit_sure = conf[..., :N_SURE, :NONE].sum(axis=(-1, -2))
+    same = np.trace(conf[..., :NONE, :NONE], axis1=-2, axis2=-1)
+    out: dict[Metric, np.ndarray] = {}
+    p, r = _div(hit, decided), _div(hit_sure, sure)
+    out[Metric("link", "P")], out[Metric("link", "R")], out[Metric("link", "F1")] = p, r, _f1(p, r)
+    out[Metric("link", "AER")] = 1.0 - _div(hit_sure + hit, decided + sure)
+    p, r = _div(hit, decided), _div(hit, gold)
+    out[Metric("strict", "P")], out[Metric("strict", "R")], out[Metric("strict", "F1")] = p, r, _f1(p, r)
+    p, r = _div(same, decided), _div(same, gold)
+    out[Metric("labeled", "P")], out[Metric("labeled", "R")], out[Metric("labeled", "F1")] = p, r, _f1(p, r)
+    for i, rel in enumerate(RELATIONS):
+        p = _div(conf[..., i, i], conf[..., :, i].sum(axis=-1))
+        r = _div(conf[..., i, i], conf[..., i, :].sum(axis=-1))
+        out[Metric("relation", "P", rel)], out[Metric("relation", "R", rel)] = p, r
+        out[Metric("relation", "F1", rel)] = _f1(p, r)
+    if macro_relations is None:
+        support = conf[..., :NONE, :].sum(axis=-1)
+        macro_relations = [rel for i, rel in enumerate(RELATIONS) if np.all(support[..., i] > 0)]
+    f1s = np.array([out[Metric("relation", "F1", rel)] for rel in macro_relations])
+    if not len(f1s):
+        out[Metric("macro", "F1")] = np.full(np.shape(decided), undefined)
+    elif np.isnan(undefined):
+        # a resample may lack a relation: average over the relations defined in it
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            out[Metric("macro", "F1")] = np.nanmean(f1s, axis=0)
+    else:
+        out[Metric("macro", "F1")] = np.mean(f1s, axis=0)
+    return out
+
+
+def ranking_order(score: np.ndarray, positive: np.ndarray) -> np.ndarray:
+    """Order of candidates by score, descending, gold (positive) after negatives on equal scores."""
+    return np.lexsort((positive, -score))
+
+
+def average_precision(score: np.ndarray, positive: np.ndarray, ignore: np.ndarray | None = None) -> float:
+    """AP of ranking ``score`` (absent = -inf), ``ignore`` candidates left out, pessimistic ties."""
+    if ignore is not None:
+        score, positive = score[~ignore], positive[~ignore]
+    n_pos = int(positive.sum())
+    if n_pos == 0:
+        return 0.0
+    ranked = positive[ranking_order(score, positive)]
+    hits = np.cumsum(ranked)
+    return float(np.sum(hits[ranked] / (np.flatnonzero(ranked) + 1)) / n_pos)
+
+
+def query_ranks(
+    score: np.ndarray, positive: np.ndarray, ignore: np.ndarray, cutoffs: tuple[int, ...]
+) -> tuple[np.ndarray, np.ndarray]:
+    """Reciprocal rank and recall@k of every row (a query) with at least one positive.
+
+    ``score``, ``positive``, ``ignore`` are (queries x candidates). Ignored candidates are moved
+    behind everything; equal scores put negatives first. Returns (rr, recall) with shapes (q,)
+    and (q, len(cutoffs)).
+    """
+    keep = positive.any(axis=1)
+    score, positive, ignore = score[keep], positive[keep], ignore[keep]
+    if not len(score):
+        return np.zeros(0), np.zeros((0, len(cutoffs)))
+    order = np.lexsort((positive, -score, ignore), axis=-1)
+    ranked = np.take_along_axis(positive, order, axis=1)
+    rr = 1.0 / (np.argmax(ranked, axis=1) + 1)
+    hits = np.cumsum(ranked, axis=1)
+    n = ranked.shape[1]
+    recall = np.stack([hits[:, min(k, n) - 1] for k in cutoffs], axis=1) / positive.sum(axis=1, keepdims=True)
+    return rr, recall
+
+
+def set_scores(predicted: np.ndarray, gold: np.ndarray) -> tuple[float, float, float]:
+    """Precision, recall and F1 of a predicted boolean set against a gold boolean set."""
+    tp = float(np.sum(predicted & gold))
+    p, r = float(_div(tp, predicted.sum())), float(_div(tp, gold.sum()))
+    return p, r, float(_f1(np.float64(p), np.float64(r)))
+
+
+# --- uncertainty ------------------------------------------------------------------------------
+
+
+def resample_weights(n_units: int, resamples: int, seed: int) -> np.ndarray:
+    """(resamples x n_units) counts: how often each unit is drawn in each bootstrap resample."""
+    rng = np.random.default_rng(seed)
+    draws = rng.integers(0, n_units, size=(resamples, n_units))
+    return np.stack([np.bincount(row, minlength=n_units) for row in draws]).astype(np.float64)
+
+
+def bootstrap_pair_metrics(
+    unit_conf: np.ndarray, weights: np.ndarray, macro_relations: list[str]
+) -> dict[Metric, np.ndarray]:
+    """Pair metrics of every resample (NaN where undefined): weighted sums of per-unit confusions."""
+    n_units = unit_conf.shape[0]
+    conf = (weights @ np.asarray(unit_conf, dtype=np.float64).reshape(n_units, -1)).reshape(-1, N_LABELS, N_LABELS)
+    return pair_metrics(conf, macro_relations, undefined=np.nan)
+
+
+def bootstrap_average_precision(
+    score: np.ndarray, positive: np.ndarray, ignore: np.ndarray, unit: np.ndarray, weights: np.ndarray
+) -> np.ndarray:
+    """AP of every resample, exactly, without re-sorting: resampling units only reweights ranks.
+
+    In ranked order, let A and T be the resample's weighted counts of all candidates and of
+    positives strictly before positive p (tied negatives come first), and w the number of times its
+    unit was drawn. Its w copies sit together and contribute sum_{j=1..w} (T+j)/(A+j)
+    = w - (A-T) * (digamma(A+w+1) - digamma(A+1)). AP is the sum over positives divided by the
+    resample's number of positives. (Equal to AP on the data with units replicated; tested.)
+    """
+    from scipy.special import digamma
+
+    keep = ~ignore
+    score, positive, unit = score[keep], positive[keep], unit[keep]
+    order = ranking_order(score, positive)
+    positive, unit = positive[order], unit[order]
+    pos_at = np.flatnonzero(positive)
+    n_boot, n_units = weights.shape
+    if pos_at.size == 0:
+        return np.zeros(n_boot)
+    by_unit = np.argsort(unit, kind="stable")  # positions of each unit's candidates, ascending
+    bounds = np.searchsorted(unit[by_unit], np.arange(n_units + 1))
+    pos_unit = unit[pos_at]
+    total = np.zeros(n_boot)
+    chunk = max(1, 4_000_000 // max(n_units, n_boot, 1))
+    for start in range(0, pos_at.size, chunk):
+        at, units_here = pos_at[start : start + chunk], pos_unit[start : start + chunk]
+        all_before = np.empty((at.size, n_units))
+        for u in range(n_units):
+            all_before[:, u] = np.searchsorted(by_unit[bounds[u] : bounds[u + 1]], at, side="left")
+        tp_before = np.zeros((at.size, n_units))
+        tp_before[np.arange(at.size), units_here] = 1
+        tp_before = np.cumsum(tp_before, axis=0) - tp_before + _tp_before(pos_unit[:start], n_units)
+        a = all_before @ weights.T  # (positives x resamples)
+        t = tp_before @ weights.T
+        w = weights[:, units_here].T
+        total += np.sum(w - (a - t) * (digamma(a + w + 1) - digamma(a + 1)), axis=0)
+    return _div(total, weights[:, pos_unit].sum(axis=1))
+
+
+def _tp_before(units: np.ndarray, n_units: int) -> np.ndarray:
+    """Positives per unit among the positives already processed (earlier chunks)."""
+    return np.bincount(units, minlength=n_units).astype(np.float64)
+
+
+def percentile_interval(values: np.ndarray, level: float = 0.95) -> tuple[float, float] | None:
+    """The percentile bootstrap interval of ``values``, ignoring undefined (NaN) resamples.
+
+    None when the metric is undefined in every resample.
+    """
+    values = np.asarray(values, dtype=np.float64)
+    values = values[~np.isnan(values)]
+    if values.size == 0:
+        return None
+    tail = (1.0 - level) / 2 * 100
+    low, high = np.percentile(values, [tail, 100 - tail])
+    return float(low), float(high)
+
+
+def paired_p_value(deltas: np.ndarray, observed: float) -> float:
+    """Two-sided paired bootstrap p-value: share of resampled differences at least as far from the
+    observed one as the observed one is from zero (the resamples centred under the null).
+    Undefined (NaN) resamples are left out."""
+    deltas = np.asarray(deltas, dtype=np.float64)
+    deltas = deltas[~np.isnan(deltas)]
+    if deltas.size == 0:
+        return 1.0
+    return float(np.mean(np.abs(deltas - observed) >= abs(observed) - 1e-12))

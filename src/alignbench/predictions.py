@@ -1,0 +1,202 @@
+"""Prediction files: JSON Lines, one scored candidate pair per line.
+
+``{"claim_a": ID, "claim_b": ID, "score": float, "label": RELATION or "none"}``
+
+Rows with a label other than ``none`` are the system's decided links; ``score`` ranks all rows;
+candidates absent from the file rank below every present one. Either orientation is accepted: a
+reversed pair is normalised (``a_more_specific`` and ``b_more_specific`` swapped). A bad file is
+rejected with one line naming the file, the line and the problem.
+
+Reading has two paths that accept exactly the same files: a vectorised one (pyarrow's JSON reader
+plus array checks) for speed, and a line-by-line reference reader that runs whenever the fast path
+sees anything wrong, to name the first bad line.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import math
+import os
+import tempfile
+from collections.abc import Iterable
+from pathlib import Path
+from typing import NamedTuple
+
+import numpy as np
+
+from alignbench.records import LABELS, REVERSED_RELATION, DataError
+from alignbench.space import CandidateSpace
+
+FIELDS = ("claim_a", "claim_b", "score", "label")
+_SWAP = np.array([LABELS.index(REVERSED_RELATION.get(label, label)) for label in LABELS], dtype=np.int8)
+
+
+class Prediction(NamedTuple):
+    """One scored candidate pair (like ``ir_measures.ScoredDoc``)."""
+
+    claim_a: str
+    claim_b: str
+    score: float
+    label: str
+
+
+class PredictionArrays(NamedTuple):
+    """A validated, normalised prediction file as arrays over the candidate space."""
+
+    index: np.ndarray  # candidate index, int64, unique
+    score: np.ndarray  # float64, finite
+    label: np.ndarray  # int8 index into LABELS
+
+
+def _fast_read(path: Path, space: CandidateSpace) -> PredictionArrays | None:
+    """The vectorised reader; None whenever anything is off (the reference reader then explains)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    import pyarrow.json as pj
+
+    schema = pa.schema(
+        [("claim_a", pa.string()), ("claim_b", pa.string()), ("score", pa.float64()), ("label", pa.string())]
+    )
+    try:
+        table = pj.read_json(
+            path, parse_options=pj.ParseOptions(explicit_schema=schema, unexpected_field_behavior="error")
+        )
+    except (pa.ArrowInvalid, OSError):
+        return None
+    if any(table[name].null_count for name in FIELDS):
+        return None
+    ids = pa.array(space.claim_ids, type=pa.string())
+    a = pc.index_in(table["claim_a"], value_set=ids)
+    b = pc.index_in(table["claim_b"], value_set=ids)
+    label = pc.index_in(table["label"], value_set=pa.array(LABELS))
+    if a.null_count or b.null_count or label.null_count:
+        return None
+    a, b = a.to_numpy().astype(np.int64), b.to_numpy().astype(np.int64)
+    label = label.to_numpy().astype(np.int8)
+    score = table["score"].to_numpy()
+    if not np.all(np.isfinite(score)):
+        return None
+    art_a, art_b = space.claim_article[a], space.claim_article[b]
+    swap = art_a > art_b
+    a, b = np.where(swap, b, a), np.where(swap, a, b)
+    label = np.where(swap, _SWAP[label], label).astype(np.int8)
+    if np.any(space.pair_of[space.claim_article[a], space.claim_article[b]] < 0):
+        return None  # same article, or different clusters
+    index = space.index(a, b)
+    if np.unique(index).size != index.size:
+        return None
+    return PredictionArrays(index, score.astype(np.float64), label)
+
+
+def _no_duplicate_keys(pairs: list[tuple[str, object]]) -> dict:
+    keys = [k for k, _ in pairs]
+    for key in keys:
+        if keys.count(key) > 1:
+            raise ValueError(f"field {key!r} appears twice")
+    return dict(pairs)
+
+
+def _reference_read(path: Path, space: CandidateSpace) -> PredictionArrays:
+    """The line-by-line reader: the definition of a valid file, with one-line errors."""
+    index, scores, labels = [], [], []
+    first_line: dict[int, int] = {}
+
+    def fail(number: int, message: str) -> DataError:
+        return DataError(f"{path}:{number}: {message}")
+
+    with open(path, encoding="utf-8") as handle:
+        for number, line in enumerate(handle, start=1):
+            if not line.strip():
+                continue
+            try:
+                row = json.loads(line, object_pairs_hook=_no_duplicate_keys)
+            except json.JSONDecodeError as err:
+                raise fail(number, f"not valid JSON ({err.msg}, column {err.colno})") from None
+            except ValueError as err:
+                raise fail(number, str(err)) from None
+            if not isinstance(row, dict):
+                raise fail(number, "expected a JSON object with claim_a, claim_b, score, label")
+            for key in row:
+                if key not in FIELDS:
+                    raise fail(number, f"unknown field {key!r} (expected {', '.join(FIELDS)})")
+            for key in FIELDS:
+                if key not in row:
+                    raise fail(number, f"missing field {key!r}")
+            ids = []
+            for key in ("claim_a", "claim_b"):
+                value = row[key]
+                if not isinstance(value, str) or value not in space.claim_index:
+                    hint = difflib.get_close_matches(str(value), space.claim_ids, n=1)
+                    raise fail(
+                        number, f"unknown claim id {value!r}" + (f" (did you mean {hint[0]!r}?)" if hint else "")
+                    )
+                ids.append(space.claim_index[value])
+            a, b = ids
+            art_a, art_b = int(space.claim_article[a]), int(space.claim_article[b])
+            if art_a == art_b:
+                raise fail(number, f"same-article pair: both claims are from {space.article_ids[art_a]!r}")
+            if space.article_cluster[art_a] != space.article_cluster[art_b]:
+                raise fail(
+                    number,
+                    f"pair from different clusters: {row['claim_a']!r} is in {space.article_cluster[art_a]!r}, "
+                    f"{row['claim_b']!r} in {space.article_cluster[art_b]!r}",
+                )
+            score = row["score"]
+            if isinstance(score, bool) or not isinstance(score, int | float):
+                raise fail(number, f"score must be a number, got {json.dumps(score)}")
+            if not math.isfinite(score):
+                raise fail(number, f"non-finite score {score}")
+            label = row["label"]
+            if label not in LABELS:
+                hint = difflib.get_close_matches(str(label), LABELS, n=1)
+                raise fail(
+                    number,
+                    f"unknown label {label!r}"
+                    + (f" (did you mean {hint[0]!r}?)" if hint else f" (expected one of {', '.join(LABELS)})"),
+                )
+            if art_a > art_b:
+                a, b, label = b, a, REVERSED_RELATION.get(label, label)
+            idx = int(space.index(np.array([a]), np.array([b]))[0])
+            if idx in first_line:
+                raise fail(
+                    number,
+                    f"duplicate pair {space.claim_ids[a]!r} - {space.claim_ids[b]!r} (first at line {first_line[idx]})",
+                )
+            first_line[idx] = number
+            index.append(idx)
+            scores.append(float(score))
+            labels.append(LABELS.index(label))
+    return PredictionArrays(
+        np.array(index, dtype=np.int64), np.array(scores, dtype=np.float64), np.array(labels, dtype=np.int8)
+    )
+
+
+def read_predictions(path: str | Path, space: CandidateSpace) -> PredictionArrays:
+    """Read, validate and normalise a prediction file; :class:`DataError` names the bad line."""
+    path = Path(path)
+    if not path.is_file():
+        raise DataError(f"{path}: prediction file not found")
+    try:
+        fast = _fast_read(path, space) if path.stat().st_size else None
+        return fast if fast is not None else _reference_read(path, space)
+    except UnicodeDecodeError as err:
+        raise DataError(f"{path}: not valid UTF-8 ({err.reason} at byte {err.start})") from None
+
+
+def write_predictions(path: str | Path, predictions: Iterable[Prediction]) -> None:
+    """Write predictions as JSON Lines, atomically (temporary file + rename), in the given order."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            for p in predictions:
+                if not math.isfinite(p.score):
+                    raise DataError(f"{path}: non-finite score {p.score} for {p.claim_a!r} - {p.claim_b!r}")
+                row = {"claim_a": p.claim_a, "claim_b": p.claim_b, "score": float(p.score), "label": p.label}
+                handle.write(json.dumps(row, ensure_ascii=False) + "\n")
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

@@ -1,0 +1,187 @@
+"""Reports: what an evaluation measured, with provenance, in JSON, table, Markdown, LaTeX, CSV.
+
+A :class:`Report` records the alignbench and metric versions, the dataset version and source hash,
+the split, the system and its parameters, the threshold and where it came from, the supports, every
+metric value and its bootstrap CI, and the per-unit confusion counts that ``alignbench compare``
+needs for a paired bootstrap test. Only the formatters round.
+"""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+import io
+import json
+from typing import Any
+
+from alignbench.records import LABELS, DataError
+
+FORMATS = ("table", "json", "markdown", "latex", "csv")
+HEADLINE = ("link.F1", "labeled.F1", "relation.F1@contradiction", "rank.AP")
+HEADLINE_TITLES = {
+    "link.F1": "Link F1",
+    "labeled.F1": "Labeled F1",
+    "relation.F1@contradiction": "Contradiction F1",
+    "rank.AP": "AP",
+}
+
+
+@dataclasses.dataclass
+class Report:
+    """The result of one evaluation; ``Report.from_json(r.to_json()) == r``."""
+
+    alignbench_version: str
+    metric_version: str
+    dataset: dict[str, Any]
+    system: dict[str, Any]
+    threshold: dict[str, Any]
+    supports: dict[str, int]
+    metrics: dict[str, float]
+    ci: dict[str, list[float]]
+    bootstrap: dict[str, Any]
+    confusion: list[list[int]]
+    units: list[str]
+    unit_confusion: list[list[int]]
+    per_pair: list[dict[str, Any]]
+
+    def to_json(self) -> str:
+        """JSON text with a stable key order (floats written exactly, as ``repr``)."""
+        return json.dumps(dataclasses.asdict(self), indent=1, ensure_ascii=False) + "\n"
+
+    @classmethod
+    def from_json(cls, text: str, source: str = "<report>") -> Report:
+        """Read a report written by :meth:`to_json`; :class:`DataError` if it is not one."""
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as err:
+            raise DataError(f"{source}:{err.lineno}: not valid JSON ({err.msg})") from None
+        fields = [f.name for f in dataclasses.fields(cls)]
+        if not isinstance(data, dict) or set(data) != set(fields):
+            missing = sorted(set(fields) - set(data)) if isinstance(data, dict) else fields
+            raise DataError(f"{source}: not an alignbench report (missing {', '.join(missing) or 'nothing'})")
+        return cls(**data)
+
+
+def _num(value: float | None) -> str:
+    return "-" if value is None else f"{value:.3f}"
+
+
+def _ci(report: Report, name: str) -> str:
+    lo_hi = report.ci.get(name)
+    return f"[{lo_hi[0]:.3f}, {lo_hi[1]:.3f}]" if lo_hi else ""
+
+
+def _header_lines(report: Report) -> list[str]:
+    d, s, t = report.dataset, report.system, report.threshold
+    sup = report.supports
+    params = json.dumps(s.get("params", {}), sort_keys=True)
+    digest = str(d.get("source_sha256", "unknown"))[:12]
+    return [
+        f"alignbench {report.alignbench_version}, metrics v{report.metric_version}, "
+        f"dataset {d.get('dataset_version', 'unknown')} (sources sha256 {digest}...), split {d.get('split')}",
+        f"system {s.get('name')} {params}",
+        f"threshold {t.get('value')} ({t.get('origin')})",
+        f"supports: {sup.get('article_pairs', 0)} article pairs, {sup.get('candidates', 0)} candidates, "
+        f"{sup.get('gold_links', 0)} gold links ({sup.get('sure_links', 0)} sure, {sup.get('possible_links', 0)} possible), "
+        f"{sup.get('decided_links', 0)} decided, {sup.get('query_claims', 0)} query claims, "
+        f"{sup.get('gold_unique_claims', 0)} gold unique claims",
+        f"95% CIs: percentile bootstrap, {report.bootstrap.get('resamples')} resamples of "
+        f"{report.bootstrap.get('n_units')} {report.bootstrap.get('unit')}s, seed {report.bootstrap.get('seed')}",
+    ]
+
+
+def _rows(report: Report, names: list[str]) -> list[tuple[str, str, str]]:
+    return [(name, _num(report.metrics.get(name)), _ci(report, name)) for name in names if name in report.metrics]
+
+
+def _confusion_lines(report: Report) -> list[str]:
+    width = max(len(label) for label in LABELS) + 1
+    lines = ["confusion (rows: gold, columns: predicted)", " " * width + "".join(f"{x[:8]:>9}" for x in LABELS)]
+    for label, row in zip(LABELS, report.confusion, strict=True):
+        lines.append(f"{label:<{width}}" + "".join(f"{v:>9}" for v in row))
+    return lines
+
+
+def latex_escape(text: str) -> str:
+    """Escape LaTeX special characters so that names like ``link.F1`` or ``a_b`` compile."""
+    table = {
+        "\\": r"\textbackslash{}",
+        "&": r"\&",
+        "%": r"\%",
+        "$": r"\$",
+        "#": r"\#",
+        "_": r"\_",
+        "{": r"\{",
+        "}": r"\}",
+        "~": r"\textasciitilde{}",
+        "^": r"\textasciicircum{}",
+    }
+    return "".join(table.get(ch, ch) for ch in text)
+
+
+def format_report(report: Report, fmt: str = "table", names: list[str] | None = None) -> str:
+    """The report in one of ``FORMATS``; ``names`` selects metric rows (JSON always holds all)."""
+    from alignbench.evaluate import metric_names
+
+    names = names or metric_names()
+    if fmt == "json":
+        return report.to_json()
+    rows = _rows(report, names)
+    pair_names = [n for n in HEADLINE if n in names] or names[:4]
+    if fmt == "table":
+        w = max(len(r[0]) for r in rows) if rows else 10
+        lines = [*_header_lines(report), "", f"{'metric':<{w}}  {'value':>6}  95% CI"]
+        lines += [f"{n:<{w}}  {v:>6}  {c}" for n, v, c in rows]
+        lines += ["", *_confusion_lines(report)]
+        if report.per_pair:
+            lines += ["", "per article pair: " + ", ".join(pair_names)]
+            lines += [
+                f"{p['article_pair']}: " + ", ".join(_num(p["metrics"].get(n)) for n in pair_names)
+                for p in report.per_pair
+            ]
+        return "\n".join(lines) + "\n"
+    if fmt == "markdown":
+        lines = [f"<!-- {line} -->" for line in _header_lines(report)]
+        lines += ["", "| metric | value | 95% CI |", "|---|---:|---|"]
+        lines += [f"| `{n}` | {v} | {c} |" for n, v, c in rows]
+        if report.per_pair:
+            lines += ["", "| article pair | " + " | ".join(f"`{n}`" for n in pair_names) + " |"]
+            lines += ["|---|" + "---:|" * len(pair_names)]
+            lines += [
+                f"| {p['article_pair']} | " + " | ".join(_num(p["metrics"].get(n)) for n in pair_names) + " |"
+                for p in report.per_pair
+            ]
+        return "\n".join(lines) + "\n"
+    if fmt == "latex":
+        system = latex_escape(str(report.system.get("name")))
+        lines = ["% " + line for line in _header_lines(report)] + [
+            "\\begin{table}[t]",
+            "\\centering",
+            "\\begin{tabular}{lrl}",
+            "\\toprule",
+            "Metric & Value & 95\\% CI \\\\",
+            "\\midrule",
+        ]
+        lines += [f"{latex_escape(n)} & {v} & {latex_escape(c)} \\\\" for n, v, c in rows]
+        lines += [
+            "\\bottomrule",
+            "\\end{tabular}",
+            f"\\caption{{alignbench {latex_escape(report.alignbench_version)} (metrics v{report.metric_version}), "
+            f"system {system}, split {latex_escape(str(report.dataset.get('split')))}.}}",
+            "\\end{table}",
+        ]
+        return "\n".join(lines) + "\n"
+    if fmt == "csv":
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(["article_pair", "metric", "value", "ci_low", "ci_high"])
+        for name in names:
+            if name in report.metrics:
+                lo_hi = report.ci.get(name, ["", ""])
+                writer.writerow(["all", name, repr(report.metrics[name]), *lo_hi])
+        for p in report.per_pair:
+            for name in names:
+                if name in p["metrics"]:
+                    writer.writerow([p["article_pair"], name, repr(p["metrics"][name]), "", ""])
+        return out.getvalue()
+    raise DataError(f"unknown format {fmt!r} (expected one of {', '.join(FORMATS)})")

@@ -1,0 +1,107 @@
+"""Prediction files: one-line errors naming the line; the fast and reference readers agree."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+from fixture import PREDICTIONS, tiny_benchmark, write_jsonl
+
+from alignbench.cli import main
+from alignbench.predictions import Prediction, _fast_read, _reference_read, read_predictions, write_predictions
+from alignbench.records import DataError
+from alignbench.space import CandidateSpace
+
+GOOD = {"claim_a": "wonsan-a-010", "claim_b": "wonsan-b-009", "score": 0.9, "label": "contradiction"}
+OTHER = {"claim_a": "wonsan-a-001", "claim_b": "wonsan-b-003", "score": 0.5, "label": "equivalent"}
+
+BAD_SECOND_LINES = [
+    ({**OTHER, "claim_b": "wonsan-b-999"}, "unknown claim id 'wonsan-b-999'"),
+    ({**OTHER, "claim_b": "wonsan-a-002"}, "same-article pair: both claims are from 'wonsan-a'"),
+    ({**GOOD, "score": 0.1}, "duplicate pair 'wonsan-a-010' - 'wonsan-b-009' (first at line 1)"),
+    (
+        {"claim_a": "wonsan-b-009", "claim_b": "wonsan-a-010", "score": 0.1, "label": "none"},
+        "duplicate pair 'wonsan-a-010' - 'wonsan-b-009' (first at line 1)",
+    ),
+    ('{"claim_a": "wonsan-a-001", "claim_b": "wonsan-b-003", "score": NaN, "label": "none"}', "non-finite score nan"),
+    ('{"claim_a": "wonsan-a-001", "claim_b": "wonsan-b-003", "score": 1e999, "label": "none"}', "non-finite score inf"),
+    ({**OTHER, "score": "0.5"}, 'score must be a number, got "0.5"'),
+    ({**OTHER, "score": True}, "score must be a number, got true"),
+    ({**OTHER, "label": "contradicts"}, "unknown label 'contradicts' (did you mean 'contradiction'?)"),
+    ({**OTHER, "label": None}, "unknown label None"),
+    ('{"claim_a": "wonsan-a-001", "claim_b": ', "not valid JSON"),
+    ("[1, 2]", "expected a JSON object"),
+    ({**OTHER, "extra": 1}, "unknown field 'extra'"),
+    ({k: v for k, v in OTHER.items() if k != "label"}, "missing field 'label'"),
+    (
+        '{"claim_a": "wonsan-a-001", "claim_a": "wonsan-a-002", "claim_b": "wonsan-b-003", "score": 1, "label": "none"}',
+        "field 'claim_a' appears twice",
+    ),
+]
+
+
+@pytest.mark.parametrize(("row", "message"), BAD_SECOND_LINES)
+def test_bad_line_is_named_with_exit_1(tmp_path, capsys, row, message):
+    path = write_jsonl(tmp_path / "preds.jsonl", [GOOD, row])
+    for argv in (["validate-predictions", str(path)], ["eval", "--predictions", str(path), "--resamples", "0"]):
+        assert main(argv) == 1
+        err = capsys.readouterr().err
+        assert err.startswith(f"alignbench {argv[0]}: {path}:2: {message}"), err
+        assert len(err.strip().splitlines()) == 1 and "Traceback" not in err
+
+
+def test_cross_cluster_pair_is_rejected(tmp_path):
+    space = CandidateSpace(tiny_benchmark(second_cluster=True))
+    path = write_jsonl(tmp_path / "p.jsonl", [{"claim_a": "x-1", "claim_b": "z-1", "score": 1, "label": "none"}])
+    with pytest.raises(DataError, match=r"p.jsonl:1: pair from different clusters: 'x-1' is in 'c1', 'z-1' in 'c2'"):
+        read_predictions(path, space)
+
+
+def test_missing_file_and_blank_lines(tmp_path):
+    space = CandidateSpace(tiny_benchmark())
+    with pytest.raises(DataError, match="prediction file not found"):
+        read_predictions(tmp_path / "nope.jsonl", space)
+    path = write_jsonl(tmp_path / "p.jsonl", ["", json.dumps(PREDICTIONS[0]), "  ", json.dumps(PREDICTIONS[1])])
+    assert len(read_predictions(path, space).index) == 2
+
+
+def test_fast_and_reference_readers_agree(tmp_path):
+    space = CandidateSpace(tiny_benchmark())
+    path = write_jsonl(tmp_path / "p.jsonl", PREDICTIONS)
+    fast, slow = _fast_read(path, space), _reference_read(path, space)
+    assert fast is not None
+    for a, b in zip(fast, slow, strict=True):
+        assert np.array_equal(a, b) and a.dtype == b.dtype
+
+
+@pytest.mark.parametrize(("row", "message"), BAD_SECOND_LINES)
+def test_fast_reader_defers_on_every_bad_file(tmp_path, row, message):
+    from alignbench.load import load_benchmark
+
+    path = write_jsonl(tmp_path / "preds.jsonl", [GOOD, row])
+    assert _fast_read(path, CandidateSpace(load_benchmark())) is None
+
+
+def test_reversed_pair_is_normalised(tmp_path):
+    space = CandidateSpace(tiny_benchmark())
+    path = write_jsonl(
+        tmp_path / "p.jsonl", [{"claim_a": "y-1", "claim_b": "x-3", "score": 2, "label": "a_more_specific"}]
+    )
+    preds = read_predictions(path, space)
+    assert space.claim_ids[space.cand_a[preds.index[0]]] == "x-3"
+    assert preds.label.tolist() == [2]  # b_more_specific
+    assert preds.score.tolist() == [2.0]
+
+
+def test_writer_round_trips_and_is_atomic(tmp_path):
+    space = CandidateSpace(tiny_benchmark())
+    rows = [Prediction(**r) for r in PREDICTIONS]
+    path = tmp_path / "out" / "p.jsonl"
+    write_predictions(path, rows)
+    assert [json.loads(x) for x in path.read_text().splitlines()] == PREDICTIONS
+    with pytest.raises(DataError, match="non-finite score"):
+        write_predictions(path, [*rows, Prediction("x-1", "y-4", float("nan"), "none")])
+    assert [json.loads(x) for x in path.read_text().splitlines()] == PREDICTIONS  # old file kept
+    assert sorted(p.name for p in path.parent.iterdir()) == ["p.jsonl"]
+    assert len(read_predictions(path, space).index) == 7
