@@ -107,7 +107,11 @@ def _div(num: np.ndarray, den: np.ndarray) -> np.ndarray:
 
 
 def _f1(p: np.ndarray, r: np.ndarray) -> np.ndarray:
-    return _div(2 * p * r, p + r)  # 0 when P = R = 0; NaN propagates when P or R is undefined
+    """2PR/(P+R); 0 when P = R = 0. Undefined (NaN) only when both are: one undefined side counts 0."""
+    p, r = np.asarray(p, dtype=np.float64), np.asarray(r, dtype=np.float64)
+    both = np.isnan(p) & np.isnan(r)
+    p0, r0 = np.nan_to_num(p), np.nan_to_num(r)
+    return np.where(both, np.nan, _div(2 * p0 * r0, p0 + r0))
 
 
 def confusion(gold: np.ndarray, pred: np.ndarray, groups: np.ndarray | None = None, n_groups: int = 1) -> np.ndarray:

@@ -1,0 +1,120 @@
+"""Aligners: score every claim pair of two articles; decoders and a tagger turn scores into links.
+
+An aligner is any object with a ``name``, parameters stored by ``__init__`` (scikit-learn style:
+``get_params()`` is recorded in reports, fitted state ends with ``_``), an optional
+``fit(texts)`` and ``score(claims_a, claims_b) -> ndarray`` of shape (|a|, |b|), higher = more
+likely linked. Built-in aligners are registered by name; a user's own aligner is named
+``"package.module:Class"`` and imported lazily. ``alignbench.testing.check_aligner`` checks one.
+"""
+
+from __future__ import annotations
+
+import difflib
+import importlib
+import inspect
+from collections.abc import Sequence
+from typing import Any, Protocol, runtime_checkable
+
+import numpy as np
+
+from alignbench.records import Claim, DataError
+
+#: Built-in aligners, as lazy ``module:Class`` strings.
+REGISTRY: dict[str, str] = {
+    "tfidf": "alignbench.aligners.lexical:TfidfAligner",
+    "tfidf-char": "alignbench.aligners.lexical:TfidfCharAligner",
+    "fuzzy": "alignbench.aligners.lexical:FuzzyAligner",
+    "random": "alignbench.aligners.floors:RandomAligner",
+    "all-pairs": "alignbench.aligners.floors:AllPairsAligner",
+}
+
+FIELDS = ("text", "context", "statement")
+
+
+@runtime_checkable
+class Aligner(Protocol):
+    """What ``alignbench`` needs from an aligner."""
+
+    name: str
+
+    def get_params(self) -> dict[str, Any]: ...
+
+    def score(self, claims_a: Sequence[Claim], claims_b: Sequence[Claim]) -> np.ndarray: ...
+
+
+class BaseAligner:
+    """Parameter handling like scikit-learn's ``BaseEstimator``: ``__init__`` only stores."""
+
+    name = "base"
+
+    @classmethod
+    def _param_names(cls) -> list[str]:
+        sig = inspect.signature(cls.__init__)
+        return [p.name for p in sig.parameters.values() if p.name != "self" and p.kind == p.POSITIONAL_OR_KEYWORD]
+
+    def get_params(self) -> dict[str, Any]:
+        """The constructor parameters and their current values."""
+        return {name: getattr(self, name) for name in self._param_names()}
+
+    def fit(self, texts: Sequence[str]) -> BaseAligner:
+        """Learn from unlabelled texts (no-op by default); returns self."""
+        return self
+
+    def texts(self, claims: Sequence[Claim]) -> list[str]:
+        """The text of each claim that this aligner reads (``field``: text, context or statement)."""
+        field = getattr(self, "field", "text")
+        if field not in FIELDS:
+            raise DataError(f"{self.name}: field must be one of {', '.join(FIELDS)}, got {field!r}")
+        return [(getattr(c, field) or c.text) for c in claims]
+
+    def __repr__(self) -> str:
+        args = ", ".join(f"{k}={v!r}" for k, v in self.get_params().items())
+        return f"{type(self).__name__}({args})"
+
+
+def _import(spec: str) -> type:
+    module_name, _, attr = spec.partition(":")
+    try:
+        module = importlib.import_module(module_name)
+    except ImportError as err:
+        raise DataError(f"cannot import aligner module {module_name!r}: {err}") from None
+    try:
+        return getattr(module, attr)
+    except AttributeError:
+        raise DataError(f"module {module_name!r} has no aligner class {attr!r}") from None
+
+
+def get_aligner(name: str, **params: Any) -> Aligner:
+    """An aligner by registered name or ``"package.module:Class"``, built with ``params``."""
+    if ":" in name:
+        cls = _import(name)
+    elif name in REGISTRY:
+        cls = _import(REGISTRY[name])
+    else:
+        hint = difflib.get_close_matches(name, REGISTRY, n=1)
+        known = ", ".join(REGISTRY)
+        raise DataError(
+            f"unknown aligner {name!r}"
+            + (f" (did you mean {hint[0]!r}?)" if hint else "")
+            + f"; built-in: {known}; or give package.module:Class"
+        )
+    try:
+        return cls(**params)
+    except TypeError as err:
+        raise DataError(f"cannot build aligner {name!r} with parameters {params}: {err}") from None
+
+
+def parse_params(items: Sequence[str]) -> dict[str, Any]:
+    """``["k=v", ...]`` to a dict; values are read as JSON when they parse (numbers, true, null)."""
+    import json
+
+    params: dict[str, Any] = {}
+    for item in items:
+        key, sep, value = item.partition("=")
+        if not sep or not key:
+            raise DataError(f"--param {item!r}: expected KEY=VALUE")
+        try:
+            params[key] = json.loads(value)
+        except json.JSONDecodeError:
+            params[key] = value
+    return params

@@ -1,0 +1,125 @@
+"""Lexical baselines: TF-IDF cosine (word or character n-grams) and rapidfuzz fuzzy matching.
+
+Each ``score`` is one vectorised library call over all pairs: a sparse matrix product for TF-IDF,
+``rapidfuzz.process.cdist`` for fuzzy matching. No Python loop over claim pairs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from alignbench.aligners import BaseAligner
+from alignbench.records import Claim, DataError
+
+
+class TfidfAligner(BaseAligner):
+    """Cosine similarity of TF-IDF vectors (word 1-2 grams by default).
+
+    ``fit(texts)`` learns the vocabulary and IDF from unlabelled texts (``alignbench`` passes the
+    claims of the split being aligned: no labels are used). Unfitted, ``score`` fits on the two
+    claim lists it is given.
+    """
+
+    name = "tfidf"
+
+    def __init__(
+        self,
+        field: str = "text",
+        analyzer: str = "word",
+        ngram_min: int = 1,
+        ngram_max: int = 2,
+        lowercase: bool = True,
+        sublinear_tf: bool = True,
+    ):
+        self.field = field
+        self.analyzer = analyzer
+        self.ngram_min = ngram_min
+        self.ngram_max = ngram_max
+        self.lowercase = lowercase
+        self.sublinear_tf = sublinear_tf
+
+    def _vectorizer(self):
+        from sklearn.feature_extraction.text import TfidfVectorizer
+
+        return TfidfVectorizer(
+            analyzer=self.analyzer,
+            ngram_range=(self.ngram_min, self.ngram_max),
+            lowercase=self.lowercase,
+            sublinear_tf=self.sublinear_tf,
+            norm="l2",
+            dtype=np.float64,
+        )
+
+    def fit(self, texts: Sequence[str]) -> TfidfAligner:
+        """Learn vocabulary and IDF from unlabelled texts."""
+        self.vectorizer_ = self._vectorizer().fit(list(texts))
+        return self
+
+    def score(self, claims_a: Sequence[Claim], claims_b: Sequence[Claim]) -> np.ndarray:
+        """Cosine similarities in [0, 1], shape (|a|, |b|)."""
+        a, b = self.texts(claims_a), self.texts(claims_b)
+        if not a or not b:
+            return np.zeros((len(a), len(b)))
+        vectorizer = getattr(self, "vectorizer_", None) or self._vectorizer().fit(a + b)
+        xa, xb = vectorizer.transform(a), vectorizer.transform(b)
+        return np.asarray((xa @ xb.T).toarray(), dtype=np.float64)
+
+
+class TfidfCharAligner(TfidfAligner):
+    """TF-IDF over character 3-5 grams inside word boundaries (``char_wb``)."""
+
+    name = "tfidf-char"
+
+    def __init__(
+        self,
+        field: str = "text",
+        analyzer: str = "char_wb",
+        ngram_min: int = 3,
+        ngram_max: int = 5,
+        lowercase: bool = True,
+        sublinear_tf: bool = True,
+    ):
+        super().__init__(field, analyzer, ngram_min, ngram_max, lowercase, sublinear_tf)
+
+
+class FuzzyAligner(BaseAligner):
+    """rapidfuzz similarity over all pairs with ``process.cdist``, scaled to [0, 1].
+
+    ``scorer`` names a function of ``rapidfuzz.fuzz`` (default ``token_set_ratio``) and
+    ``processor`` one of ``rapidfuzz.utils`` (default ``default_process``: lower-case, strip
+    punctuation) or ``"none"``.
+    """
+
+    name = "fuzzy"
+
+    def __init__(
+        self,
+        field: str = "text",
+        scorer: str = "token_set_ratio",
+        processor: str = "default_process",
+        workers: int = -1,
+    ):
+        self.field = field
+        self.scorer = scorer
+        self.processor = processor
+        self.workers = workers
+
+    def score(self, claims_a: Sequence[Claim], claims_b: Sequence[Claim]) -> np.ndarray:
+        """Similarities in [0, 1], shape (|a|, |b|)."""
+        from rapidfuzz import fuzz, process, utils
+
+        scorer = getattr(fuzz, self.scorer, None)
+        if scorer is None:
+            raise DataError(
+                f"fuzzy: unknown scorer {self.scorer!r} (a function of rapidfuzz.fuzz, e.g. token_set_ratio)"
+            )
+        processor = None if self.processor == "none" else getattr(utils, self.processor, None)
+        if processor is None and self.processor != "none":
+            raise DataError(f"fuzzy: unknown processor {self.processor!r} (default_process or none)")
+        a, b = self.texts(claims_a), self.texts(claims_b)
+        if not a or not b:
+            return np.zeros((len(a), len(b)))
+        matrix = process.cdist(a, b, scorer=scorer, processor=processor, dtype=np.float32, workers=self.workers)
+        return matrix.astype(np.float64) / 100.0

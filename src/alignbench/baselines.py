@@ -1,0 +1,182 @@
+"""Running aligners on a benchmark, baseline configs, their versioned reports and the leaderboard.
+
+A baseline config (``baselines/configs/<name>.json``) fixes everything a run needs, decided a
+priori: the aligner and its parameters, the decoder, the decision threshold and the tagger's
+``equivalent_at``. There is no dev split, so nothing is tuned; the threshold origin says so in
+every report. Reports are kept like mteb's results:
+``baselines/results/<name>/<dataset version>-<source hash[:12]>/report.json``.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any, NamedTuple
+
+import numpy as np
+
+from alignbench.aligners import Aligner, get_aligner
+from alignbench.aligners.decoding import DECODERS, decode
+from alignbench.aligners.relation import tag
+from alignbench.predictions import Prediction, PredictionArrays
+from alignbench.records import LABELS, Benchmark, DataError
+from alignbench.report import HEADLINE, HEADLINE_TITLES, Report
+from alignbench.space import CandidateSpace
+
+CONFIG_FIELDS = {"name", "aligner", "params", "decoder", "threshold", "equivalent_at", "threshold_origin"}
+NONE = LABELS.index("none")
+
+
+class RunConfig(NamedTuple):
+    """How to turn an aligner's scores into a prediction file."""
+
+    name: str
+    aligner: str
+    params: dict[str, Any]
+    decoder: str
+    threshold: float
+    equivalent_at: float
+    threshold_origin: str
+
+
+def read_config(path: str | Path) -> RunConfig:
+    """A baseline config; :class:`DataError` names the file and the problem."""
+    path = Path(path)
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except OSError as err:
+        raise DataError(f"{path}: {err.strerror}") from None
+    except json.JSONDecodeError as err:
+        raise DataError(f"{path}:{err.lineno}: not valid JSON ({err.msg})") from None
+    if not isinstance(data, dict) or set(data) != CONFIG_FIELDS:
+        got = set(data) if isinstance(data, dict) else set()
+        raise DataError(
+            f"{path}: a baseline config has exactly the keys {sorted(CONFIG_FIELDS)} (missing {sorted(CONFIG_FIELDS - got)}, unknown {sorted(got - CONFIG_FIELDS)})"
+        )
+    if data["decoder"] not in DECODERS:
+        raise DataError(f"{path}: unknown decoder {data['decoder']!r} (expected one of {', '.join(DECODERS)})")
+    for key in ("threshold", "equivalent_at"):
+        if isinstance(data[key], bool) or not isinstance(data[key], int | float):
+            raise DataError(f"{path}: {key} must be a number")
+    if data["name"] != path.stem:
+        raise DataError(f"{path}: name {data['name']!r} must match the file name {path.stem!r}")
+    return RunConfig(**data)
+
+
+def run_aligner(
+    aligner: Aligner, bench: Benchmark, config: RunConfig, space: CandidateSpace | None = None
+) -> PredictionArrays:
+    """Score every candidate pair, decide links and tag their relations, as prediction arrays."""
+    space = space if space is not None else CandidateSpace(bench)
+    if hasattr(aligner, "fit"):
+        field = getattr(aligner, "field", "text")
+        aligner.fit([(getattr(c, field, None) or c.text) for c in bench.claims])
+    scores, labels = np.empty(space.size), np.full(space.size, NONE, dtype=np.int8)
+    for k, (a, b) in enumerate(space.pairs):
+        claims_a, claims_b = bench.claims_of(space.article_ids[a]), bench.claims_of(space.article_ids[b])
+        matrix = np.asarray(aligner.score(claims_a, claims_b), dtype=np.float64)
+        if matrix.shape != (len(claims_a), len(claims_b)):
+            raise DataError(
+                f"aligner {aligner.name!r} returned shape {matrix.shape}, expected {(len(claims_a), len(claims_b))}"
+            )
+        if not np.all(np.isfinite(matrix)):
+            raise DataError(f"aligner {aligner.name!r} returned non-finite scores")
+        block = slice(int(space.offsets[k]), int(space.offsets[k + 1]))
+        scores[block] = matrix.ravel()
+        decided = decode(matrix, config.threshold, config.decoder)
+        block_labels = labels[block].reshape(matrix.shape)
+        for i, j in zip(*np.nonzero(decided), strict=True):
+            relation = tag(claims_a[i].text, claims_b[j].text, float(matrix[i, j]), config.equivalent_at)
+            block_labels[i, j] = LABELS.index(relation)
+    return PredictionArrays(np.arange(space.size, dtype=np.int64), scores, labels)
+
+
+def prediction_rows(space: CandidateSpace, preds: PredictionArrays) -> list[Prediction]:
+    """Prediction records (for writing a file) in candidate order."""
+    return [
+        Prediction(space.claim_ids[space.cand_a[i]], space.claim_ids[space.cand_b[i]], float(s), LABELS[lab])
+        for i, s, lab in zip(preds.index, preds.score, preds.label, strict=True)
+    ]
+
+
+def system_info(config: RunConfig, aligner: Aligner) -> dict[str, Any]:
+    """The ``system`` block of a report for an aligner run."""
+    return {
+        "name": config.name,
+        "aligner": config.aligner,
+        "params": aligner.get_params(),
+        "decoder": config.decoder,
+        "equivalent_at": config.equivalent_at,
+    }
+
+
+def evaluate_config(
+    config: RunConfig, bench: Benchmark, dataset: dict[str, Any], space: CandidateSpace | None = None, **kwargs: Any
+) -> Report:
+    """Run one config's aligner on ``bench`` and score it."""
+    from alignbench.evaluate import evaluate
+
+    space = space if space is not None else CandidateSpace(bench)
+    aligner = get_aligner(config.aligner, **config.params)
+    preds = run_aligner(aligner, bench, config, space)
+    threshold = {"value": config.threshold, "origin": config.threshold_origin}
+    return evaluate(
+        bench, preds, system=system_info(config, aligner), threshold=threshold, dataset=dataset, space=space, **kwargs
+    )
+
+
+def config_paths(folder: str | Path) -> list[Path]:
+    """The baseline configs of a baselines folder, sorted by name."""
+    paths = sorted(Path(folder, "configs").glob("*.json"))
+    if not paths:
+        raise DataError(
+            f"{Path(folder, 'configs')}: no baseline configs found (run from a clone of alignbench, or pass --baselines-dir)"
+        )
+    return paths
+
+
+def result_path(folder: str | Path, report: Report) -> Path:
+    """Where a baseline's report is kept: ``results/<name>/<version>-<hash12>/report.json``."""
+    revision = f"{report.dataset.get('dataset_version')}-{str(report.dataset.get('source_sha256'))[:12]}"
+    return Path(folder, "results", str(report.system["name"]), revision, "report.json")
+
+
+def _cell(report: Report, name: str) -> str:
+    value = report.metrics[name]
+    ci = report.ci.get(name)
+    return f"{value:.3f} [{ci[0]:.3f}, {ci[1]:.3f}]" if ci else f"{value:.3f}"
+
+
+def leaderboard(reports: list[Report], fmt: str = "markdown") -> str:
+    """The leaderboard: one row per system, headline metrics with 95% CIs, best link F1 first."""
+    ordered = sorted(reports, key=lambda r: (-r.metrics["link.F1"], str(r.system["name"])))
+    head = ["System", "Decoder", "Threshold", *(HEADLINE_TITLES[n] for n in HEADLINE)]
+    rows = [
+        [
+            str(r.system["name"]),
+            str(r.system.get("decoder", "-")),
+            f"{r.threshold['value']}",
+            *(_cell(r, n) for n in HEADLINE),
+        ]
+        for r in ordered
+    ]
+    first = reports[0] if reports else None
+    note = (
+        f"alignbench {first.alignbench_version}, metrics v{first.metric_version}, dataset "
+        f"{first.dataset.get('dataset_version')} (sources sha256 {str(first.dataset.get('source_sha256'))[:12]}...), "
+        f"split {first.dataset.get('split')}, {first.supports.get('candidates')} candidates, "
+        f"{first.supports.get('sure_links')} sure + {first.supports.get('possible_links')} possible gold links. "
+        f"95% percentile bootstrap CIs ({first.bootstrap['resamples']} resamples of {first.bootstrap['n_units']} "
+        f"{first.bootstrap['unit']}s, seed {first.bootstrap['seed']}). Thresholds fixed a priori in "
+        "baselines/configs/, not tuned on any split."
+        if first
+        else ""
+    )
+    if fmt == "markdown":
+        lines = ["| " + " | ".join(head) + " |", "|" + "---|" * 3 + "---:|" * len(HEADLINE)]
+        lines += ["| " + " | ".join(row) + " |" for row in rows]
+        return "\n".join(lines) + "\n\n" + note + "\n"
+    widths = [max(len(x) for x in col) for col in zip(head, *rows, strict=True)]
+    lines = ["  ".join(x.ljust(w) for x, w in zip(head, widths, strict=True)).rstrip()]
+    lines += ["  ".join(x.ljust(w) for x, w in zip(row, widths, strict=True)).rstrip() for row in rows]
+    return "\n".join(lines) + "\n\n" + note + "\n"

@@ -1,0 +1,81 @@
+"""The committed baseline reports and leaderboard are what the code produces now."""
+
+from __future__ import annotations
+
+import json
+import os
+
+import pytest
+from conftest import ROOT
+
+from alignbench.baselines import config_paths, evaluate_config, leaderboard, read_config, result_path
+from alignbench.load import dataset_metadata, load_benchmark
+from alignbench.records import DataError
+from alignbench.report import Report
+from alignbench.space import CandidateSpace
+
+
+@pytest.fixture(scope="module")
+def fresh_reports() -> list[Report]:
+    bench = load_benchmark()
+    meta = dataset_metadata()
+    dataset = {"dataset_version": meta["dataset_version"], "source_sha256": meta["source_sha256"]}
+    space = CandidateSpace(bench)
+    return [evaluate_config(read_config(p), bench, dataset, space) for p in config_paths(ROOT / "baselines")]
+
+
+def test_committed_reports_are_reproduced(fresh_reports):
+    for report in fresh_reports:
+        path = result_path(ROOT / "baselines", report)
+        assert path.is_file(), f"{path} missing: run 'alignbench eval --baselines --update'"
+        committed = json.loads(path.read_text(encoding="utf-8"))
+        fresh = json.loads(report.to_json())
+        assert committed.keys() == fresh.keys()
+        for key in committed:
+            if key == "metrics":
+                assert committed[key] == pytest.approx(fresh[key], rel=1e-9, abs=1e-12), f"{path}: {key}"
+            elif key == "ci":
+                assert committed[key].keys() == fresh[key].keys(), path
+                for name, interval in committed[key].items():
+                    assert interval == pytest.approx(fresh[key][name], rel=1e-9, abs=1e-12), f"{path}: ci {name}"
+            else:
+                assert committed[key] == fresh[key], f"{path}: {key}"
+
+
+def test_leaderboard_and_readme_are_current(fresh_reports):
+    board = leaderboard(fresh_reports, "markdown")
+    assert (ROOT / "baselines" / "LEADERBOARD.md").read_text(encoding="utf-8") == "# alignbench leaderboard\n\n" + board
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert "<!-- leaderboard:start -->\n" + board + "<!-- leaderboard:end -->" in readme
+
+
+def test_every_baseline_is_on_the_board(fresh_reports):
+    names = {r.system["name"] for r in fresh_reports}
+    assert names == {"tfidf", "tfidf-char", "fuzzy", "random", "all-pairs"}
+    for r in fresh_reports:
+        assert "a priori" in r.threshold["origin"] or "floor" in r.threshold["origin"]
+        assert {"link.F1", "labeled.F1", "relation.F1@contradiction", "rank.AP"} <= r.metrics.keys()
+
+
+def test_eval_baselines_cli_prints_the_leaderboard(capsys):
+    from alignbench.cli import main
+
+    cwd = os.getcwd()
+    os.chdir(ROOT)
+    try:
+        assert main(["eval", "--baselines", "--resamples", "100"]) == 0
+    finally:
+        os.chdir(cwd)
+    out = capsys.readouterr().out
+    for name in ("tfidf-char", "fuzzy", "all-pairs", "Contradiction F1", "AP"):
+        assert name in out
+
+
+def test_bad_config_is_a_one_line_error(tmp_path):
+    (tmp_path / "configs").mkdir()
+    bad = tmp_path / "configs" / "x.json"
+    bad.write_text('{"name": "x", "aligner": "tfidf"}')
+    with pytest.raises(DataError, match=r"x.json: a baseline config has exactly the keys"):
+        read_config(bad)
+    with pytest.raises(DataError, match="no baseline configs found"):
+        config_paths(tmp_path / "nowhere")
