@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from alignbench import __version__
 from alignbench.corpus import load_sources
-from alignbench.records import LABELS, RELATIONS, SURE_RELATIONS, Benchmark, DataError
+from alignbench.records import LABELS, RELATIONS, SURE_RELATIONS, Benchmark, Claim, DataError
 
 if TYPE_CHECKING:
     import datasets
@@ -32,6 +32,8 @@ DEFAULT_CONFIG = "pairs"
 SPLIT = "test"
 SOURCE_FOLDERS: tuple[str, ...] = ("seeds", "corpus", "annotations")
 METADATA_KEY = b"alignbench"
+#: The leading columns of the claim-pair configs (``alignments`` and ``pairs``).
+PAIR_COLUMNS = ("cluster_id", "article_a", "article_b", "claim_a", "claim_b", "text_a", "text_b")
 
 CONFIG_DESCRIPTIONS = {
     "articles": "one row per article: metadata, byte-exact `raw_text`, cleaned `text` and the kept ranges",
@@ -100,16 +102,11 @@ def features(config: str) -> datasets.Features:
                 "statement": s,
             }
         )
+    pair_columns = {name: s for name in PAIR_COLUMNS}
     if config == "alignments":
         return Features(
             {
-                "cluster_id": s,
-                "article_a": s,
-                "article_b": s,
-                "claim_a": s,
-                "claim_b": s,
-                "text_a": s,
-                "text_b": s,
+                **pair_columns,
                 "relation": ClassLabel(names=list(RELATIONS)),
                 "sure": Value("bool"),
                 "rationale": s,
@@ -119,19 +116,19 @@ def features(config: str) -> datasets.Features:
     if config == "pairs":
         return Features(
             {
-                "cluster_id": s,
-                "article_a": s,
-                "article_b": s,
-                "claim_a": s,
-                "claim_b": s,
-                "text_a": s,
-                "text_b": s,
+                **pair_columns,
                 "context_a": s,
                 "context_b": s,
                 "label": ClassLabel(names=list(LABELS)),
             }
         )
     raise DataError(f"unknown config {config!r} (expected one of {', '.join(CONFIGS)})")
+
+
+def _pair_row(cluster_id: str, a: Claim, b: Claim) -> dict[str, str]:
+    """The ``PAIR_COLUMNS`` of one claim pair (shared by ``alignments`` and ``pairs``)."""
+    values = (cluster_id, a.article_id, b.article_id, a.claim_id, b.claim_id, a.text, b.text)
+    return dict(zip(PAIR_COLUMNS, values, strict=True))
 
 
 def rows(bench: Benchmark, config: str) -> list[dict[str, Any]]:
@@ -155,13 +152,7 @@ def rows(bench: Benchmark, config: str) -> list[dict[str, Any]]:
             a, b = claims[link.claim_a], claims[link.claim_b]
             out.append(
                 {
-                    "cluster_id": cluster_of[a.article_id],
-                    "article_a": a.article_id,
-                    "article_b": b.article_id,
-                    "claim_a": a.claim_id,
-                    "claim_b": b.claim_id,
-                    "text_a": a.text,
-                    "text_b": b.text,
+                    **_pair_row(cluster_of[a.article_id], a, b),
                     "relation": RELATIONS.index(link.relation),
                     "sure": link.relation in SURE_RELATIONS,
                     "rationale": link.rationale,
@@ -177,13 +168,7 @@ def rows(bench: Benchmark, config: str) -> list[dict[str, Any]]:
                 for b in bench.claims_of(art_b):
                     out.append(
                         {
-                            "cluster_id": cluster_of[art_a],
-                            "article_a": art_a,
-                            "article_b": art_b,
-                            "claim_a": a.claim_id,
-                            "claim_b": b.claim_id,
-                            "text_a": a.text,
-                            "text_b": b.text,
+                            **_pair_row(cluster_of[art_a], a, b),
                             "context_a": a.context,
                             "context_b": b.context,
                             "label": LABELS.index(gold.get((a.claim_id, b.claim_id), "none")),
