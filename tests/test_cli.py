@@ -23,3 +23,16 @@ def test_console_script_usage_error_exits_2():
     result = subprocess.run([sys.executable, "-m", "alignbench", "no-such-command"], capture_output=True, text=True)
     assert result.returncode == 2
     assert "invalid choice" in result.stderr
+
+
+def test_unwritable_output_is_a_one_line_error(tmp_path, capsys):
+    from alignbench.cli import main
+
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    preds = tmp_path / "p.jsonl"
+    preds.write_text('{"claim_a": "wonsan-a-001", "claim_b": "wonsan-b-001", "score": 1, "label": "none"}\n')
+    assert main(["eval", "--predictions", str(preds), "--resamples", "0", "-o", str(blocker / "out.txt")]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("alignbench eval: ") and str(blocker) in err
+    assert len(err.strip().splitlines()) == 1

@@ -348,6 +348,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         for problem in err.problems:
             print(f"alignbench {args.command}: {problem}", file=sys.stderr)
         return 1
+    except OSError as err:  # unreadable input, unwritable output: the user's to fix, not a bug
+        where = f"{err.filename}: " if err.filename else ""
+        print(f"alignbench {args.command}: {where}{err.strerror or err}", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         print("alignbench: interrupted", file=sys.stderr)
         return 130
