@@ -9,8 +9,14 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 
 from alignbench import __version__
+
+if TYPE_CHECKING:  # annotations only: start-up stays free of numpy and friends
+    from alignbench.baselines import RunConfig
+    from alignbench.records import Benchmark
+    from alignbench.space import CandidateSpace
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
@@ -44,7 +50,7 @@ def _cmd_build(args: argparse.Namespace) -> int:
     return 0
 
 
-def _load_gold(args: argparse.Namespace):
+def _load_gold(args: argparse.Namespace) -> tuple[Benchmark, dict[str, Any]]:
     """The benchmark to score against (bundled, or ``--data DIR``) and its version metadata."""
     from alignbench.load import dataset_metadata, load_benchmark
 
@@ -79,7 +85,7 @@ def _emit(text: str, output: str | None) -> None:
     print(f"wrote {output}", file=sys.stderr)
 
 
-def _run_config(args: argparse.Namespace):
+def _run_config(args: argparse.Namespace) -> RunConfig:
     """The decision settings for ``--aligner``: the committed baseline config, overridden by flags."""
     from pathlib import Path
 
@@ -143,7 +149,9 @@ def _cmd_eval(args: argparse.Namespace) -> int:
     return 0
 
 
-def _eval_baselines(args: argparse.Namespace, bench, dataset, space, options) -> int:
+def _eval_baselines(
+    args: argparse.Namespace, bench: Benchmark, dataset: dict[str, Any], space: CandidateSpace, options: dict[str, Any]
+) -> int:
     from alignbench.baselines import config_paths, evaluate_config, leaderboard, read_config, result_path
     from alignbench.fileio import write_text_atomic
 

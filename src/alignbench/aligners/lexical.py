@@ -7,8 +7,12 @@ Each ``score`` is one vectorised library call over all pairs: a sparse matrix pr
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
+
+if TYPE_CHECKING:
+    from sklearn.feature_extraction.text import TfidfVectorizer
 
 from alignbench.aligners import BaseAligner
 from alignbench.records import Claim, DataError
@@ -40,7 +44,7 @@ class TfidfAligner(BaseAligner):
         self.lowercase = lowercase
         self.sublinear_tf = sublinear_tf
 
-    def _vectorizer(self):
+    def _vectorizer(self) -> TfidfVectorizer:
         from sklearn.feature_extraction.text import TfidfVectorizer
 
         return TfidfVectorizer(
