@@ -31,10 +31,8 @@ def default_data_dir() -> Path:
     raise DataError("no bundled dataset found: run 'alignbench build' in a clone, or pass data_dir")
 
 
-def read_table(config: str, split: str = "test", data_dir: str | Path | None = None) -> pa.Table:
-    """One config's Parquet file as an Arrow table."""
-    import pyarrow.parquet as pq
-
+def _parquet_file(config: str, split: str, data_dir: str | Path | None) -> Path:
+    """The path of one config's Parquet file, checked to exist."""
     from alignbench.build import CONFIGS, SPLIT, parquet_path
 
     if config not in CONFIGS:
@@ -45,12 +43,21 @@ def read_table(config: str, split: str = "test", data_dir: str | Path | None = N
     path = folder / parquet_path(config)
     if not path.is_file():
         raise DataError(f"{path}: file not found (is {folder} a dataset built by 'alignbench build'?)")
-    return pq.read_table(path)
+    return path
+
+
+def read_table(config: str, split: str = "test", data_dir: str | Path | None = None) -> pa.Table:
+    """One config's Parquet file as an Arrow table."""
+    import pyarrow.parquet as pq
+
+    return pq.read_table(_parquet_file(config, split, data_dir))
 
 
 def dataset_metadata(data_dir: str | Path | None = None) -> dict[str, Any]:
-    """Dataset version and source content hash recorded in the built files."""
-    meta = read_table("articles", data_dir=data_dir).schema.metadata or {}
+    """Dataset version and source content hash recorded in the built files (schema only is read)."""
+    import pyarrow.parquet as pq
+
+    meta = pq.read_schema(_parquet_file("articles", "test", data_dir)).metadata or {}
     return json.loads(meta.get(b"alignbench", b"{}"))
 
 
