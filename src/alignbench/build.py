@@ -164,8 +164,9 @@ def rows(bench: Benchmark, config: str) -> list[dict[str, Any]]:
         gold = {(x.claim_a, x.claim_b): x.relation for x in bench.alignments}
         out = []
         for art_a, art_b in bench.article_pairs():
+            claims_b = bench.claims_of(art_b)
             for a in bench.claims_of(art_a):
-                for b in bench.claims_of(art_b):
+                for b in claims_b:
                     out.append(
                         {
                             **_pair_row(cluster_of[art_a], a, b),

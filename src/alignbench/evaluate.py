@@ -155,7 +155,7 @@ def evaluate(
             "numpy_version": np.__version__,
             "metrics": "pair metrics and rank.AP",
         },
-        confusion=confusion(space.gold, label).tolist(),
+        confusion=unit_conf.sum(axis=0).tolist(),  # the units partition the candidates
         units=unit_names,
         unit_confusion=unit_conf.reshape(n_units, -1).tolist(),
         per_pair=rows,
