@@ -348,10 +348,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit status."""
     parser = build_parser()
     args = parser.parse_args(argv)
-    from alignbench.records import DataError
+    from alignbench.records import DataError, UsageError
 
     try:
         return args.func(args)
+    except UsageError as err:
+        print(f"alignbench {args.command}: error: {err.problems[0]}", file=sys.stderr)
+        return 2
     except DataError as err:
         for problem in err.problems:
             print(f"alignbench {args.command}: {problem}", file=sys.stderr)

@@ -106,8 +106,20 @@ class Benchmark(NamedTuple):
 
 
 class DataError(Exception):
-    """Bad data or input from the user: reported as one line per problem, never a traceback."""
+    """Bad data or input from the user: reported as one line per problem, exit status 1."""
 
     def __init__(self, problems: list[str] | str):
         self.problems = [problems] if isinstance(problems, str) else list(problems)
         super().__init__("\n".join(self.problems))
+
+
+class UsageError(DataError):
+    """A bad command line (flag value or combination): one line, exit status 2, like argparse."""
+
+
+def shorten(value: object, width: int = 80) -> str:
+    """``repr(value)`` cut to about ``width`` characters, so a huge bad value is not echoed whole."""
+    text = value if isinstance(value, str) else repr(value)
+    if len(text) > width:
+        text = f"{text[: width - 20]}...({len(text)} chars)"
+    return repr(text) if isinstance(value, str) else text
