@@ -11,8 +11,9 @@ import pytest
 from conftest import CLUSTER, ROOT
 
 from alignbench import __version__
-from alignbench.build import CONFIGS, build, parquet_path, source_hash
+from alignbench.build import CONFIGS, build, source_hash
 from alignbench.cli import main
+from alignbench.load import _parquet_file
 from alignbench.records import LABELS, RELATIONS, DataError
 
 EXPECTED_ROWS = {"articles": 2, "claims": 68, "alignments": 47, "pairs": 35 * 33}
@@ -44,9 +45,9 @@ def test_load_dataset_reads_every_config_with_declared_features(built, tmp_path,
 
 
 def test_pairs_cover_the_grid_and_agree_with_alignments(built):
-    pairs = pq.read_table(built / parquet_path("pairs")).to_pylist()
-    claims = pq.read_table(built / parquet_path("claims")).to_pylist()
-    links = pq.read_table(built / parquet_path("alignments")).to_pylist()
+    pairs = pq.read_table(_parquet_file("pairs", "test", built)).to_pylist()
+    claims = pq.read_table(_parquet_file("claims", "test", built)).to_pylist()
+    links = pq.read_table(_parquet_file("alignments", "test", built)).to_pylist()
     per_article = Counter(c["article_id"] for c in claims)
     per_pair = Counter((p["article_a"], p["article_b"]) for p in pairs)
     assert per_pair == {("wonsan-a", "wonsan-b"): per_article["wonsan-a"] * per_article["wonsan-b"]}
@@ -62,7 +63,7 @@ def test_pairs_cover_the_grid_and_agree_with_alignments(built):
 def test_every_file_carries_version_and_content_hash(built, sources):
     digest = source_hash(sources)
     for config in CONFIGS:
-        meta = json.loads(pq.read_schema(built / parquet_path(config)).metadata[b"alignbench"])
+        meta = json.loads(pq.read_schema(_parquet_file(config, "test", built)).metadata[b"alignbench"])
         assert meta == {"config": config, "dataset_version": __version__, "source_sha256": digest, "split": "test"}
     card = (built / "README.md").read_text(encoding="utf-8")
     assert digest in card and f"alignbench {__version__}" in card and "default: true" in card
@@ -72,9 +73,9 @@ def test_two_builds_are_byte_identical(sources, tmp_path):
     build(sources, tmp_path / "one")
     build(sources, tmp_path / "two")
     for config in CONFIGS:
-        assert (tmp_path / "one" / parquet_path(config)).read_bytes() == (
-            tmp_path / "two" / parquet_path(config)
-        ).read_bytes()
+        one, two = (_parquet_file(config, "test", tmp_path / n) for n in ("one", "two"))
+        assert one.relative_to(tmp_path / "one") == two.relative_to(tmp_path / "two")
+        assert one.read_bytes() == two.read_bytes()
     assert (tmp_path / "one/README.md").read_bytes() == (tmp_path / "two/README.md").read_bytes()
 
 
@@ -89,10 +90,11 @@ def test_check_names_stale_files_after_an_annotation_change(built, sources, caps
     capsys.readouterr()
     assert main(["build", "--check", "--root", str(sources)]) == 1
     err = capsys.readouterr().err
-    assert "alignments/test-00000-of-00001.parquet is stale (rows differ)" in err
-    assert "pairs/test-00000-of-00001.parquet is stale (rows differ)" in err
-    # the content hash of the sources changed, and every file records it
-    assert "claims/test-00000-of-00001.parquet is stale (version or source hash differs)" in err
+    tag = f"v{__version__}-{source_hash(ROOT)[:12]}"
+    assert f"alignments/test-{tag}.parquet is stale (rows differ)" in err
+    assert f"pairs/test-{tag}.parquet is stale (rows differ)" in err
+    # the content hash of the sources changed, and every file records it (and its name)
+    assert f"claims/test-{tag}.parquet is stale (version or source hash differs)" in err
     assert "README.md is stale" in err
 
 

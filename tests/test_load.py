@@ -39,5 +39,7 @@ def test_bad_config_split_and_folder_are_one_line_errors(tmp_path):
         alignbench.load("claim")
     with pytest.raises(DataError, match="only the 'test' split"):
         alignbench.load("claims", split="train")
-    with pytest.raises(DataError, match="file not found"):
+    with pytest.raises(DataError, match=r"no test-\*\.parquet files, expected one"):
         alignbench.load("claims", data_dir=tmp_path)
+    with pytest.raises(DataError, match="no such dataset folder"):
+        alignbench.load("claims", data_dir=tmp_path / "nope")

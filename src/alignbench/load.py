@@ -33,32 +33,52 @@ def default_data_dir() -> Path:
 
 def _parquet_file(config: str, split: str, data_dir: str | Path | None) -> Path:
     """The path of one config's Parquet file, checked to exist."""
-    from alignbench.build import CONFIGS, SPLIT, parquet_path
+    from alignbench.build import CONFIGS, SPLIT
 
     if config not in CONFIGS:
         raise DataError(f"unknown config {config!r} (expected one of {', '.join(CONFIGS)})")
     if split != SPLIT:
         raise DataError(f"unknown split {split!r}: alignbench has only the {SPLIT!r} split")
     folder = Path(data_dir) if data_dir is not None else default_data_dir()
-    path = folder / parquet_path(config)
-    if not path.is_file():
-        raise DataError(f"{path}: file not found (is {folder} a dataset built by 'alignbench build'?)")
-    return path
+    if not folder.is_dir():
+        raise DataError(f"{folder}: no such dataset folder (build one with 'alignbench build')")
+    found = sorted((folder / config).glob(f"{split}-*.parquet"))
+    if len(found) != 1:
+        what = "no" if not found else f"{len(found)}"
+        raise DataError(
+            f"{folder / config}: {what} {split}-*.parquet files, expected one (is {folder} a dataset built by 'alignbench build'?)"
+        )
+    return found[0]
+
+
+def _unreadable(path: Path, err: Exception) -> DataError:
+    reason = " ".join(str(err).split())[:200]
+    return DataError(f"{path}: not a readable Parquet file ({reason}); rebuild it with 'alignbench build'")
 
 
 def read_table(config: str, split: str = "test", data_dir: str | Path | None = None) -> pa.Table:
-    """One config's Parquet file as an Arrow table."""
+    """One config's Parquet file as an Arrow table; :class:`DataError` if it cannot be read."""
+    import pyarrow as pa
     import pyarrow.parquet as pq
 
-    return pq.read_table(_parquet_file(config, split, data_dir))
+    path = _parquet_file(config, split, data_dir)
+    try:
+        return pq.read_table(path)
+    except (pa.ArrowException, OSError) as err:
+        raise _unreadable(path, err) from None
 
 
 def dataset_metadata(data_dir: str | Path | None = None) -> dict[str, Any]:
     """Dataset version and source content hash recorded in the built files (schema only is read)."""
+    import pyarrow as pa
     import pyarrow.parquet as pq
 
-    meta = pq.read_schema(_parquet_file("articles", "test", data_dir)).metadata or {}
-    return json.loads(meta.get(b"alignbench", b"{}"))
+    path = _parquet_file("articles", "test", data_dir)
+    try:
+        meta = pq.read_schema(path).metadata or {}
+        return json.loads(meta.get(b"alignbench", b"{}"))
+    except (pa.ArrowException, OSError, ValueError) as err:
+        raise _unreadable(path, err) from None
 
 
 def load(config: str = "pairs", split: str = "test", data_dir: str | Path | None = None) -> datasets.Dataset:
@@ -70,6 +90,17 @@ def load(config: str = "pairs", split: str = "test", data_dir: str | Path | None
 
 def load_benchmark(data_dir: str | Path | None = None) -> Benchmark:
     """Articles, claims and gold links as typed records, without the ``datasets`` library."""
+    try:
+        return _records(data_dir)
+    except (KeyError, TypeError, IndexError) as err:
+        folder = data_dir if data_dir is not None else default_data_dir()
+        raise DataError(
+            f"{folder}: the Parquet files lack the columns of an alignbench dataset ({type(err).__name__}: {err}); "
+            "rebuild it with 'alignbench build'"
+        ) from None
+
+
+def _records(data_dir: str | Path | None) -> Benchmark:
     articles = tuple(
         Article(
             **{k: v for k, v in row.items() if k not in ("kept_ranges", "text")},

@@ -17,8 +17,6 @@ from __future__ import annotations
 import difflib
 import json
 import math
-import os
-import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 from typing import NamedTuple
@@ -186,17 +184,11 @@ def read_predictions(path: str | Path, space: CandidateSpace) -> PredictionArray
 
 def write_predictions(path: str | Path, predictions: Iterable[Prediction]) -> None:
     """Write predictions as JSON Lines, atomically (temporary file + rename), in the given order."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            for p in predictions:
-                if not math.isfinite(p.score):
-                    raise DataError(f"{path}: non-finite score {p.score} for {p.claim_a!r} - {p.claim_b!r}")
-                row = {"claim_a": p.claim_a, "claim_b": p.claim_b, "score": float(p.score), "label": p.label}
-                handle.write(json.dumps(row, ensure_ascii=False) + "\n")
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    from alignbench.fileio import atomic_writer
+
+    with atomic_writer(path) as handle:
+        for p in predictions:
+            if not math.isfinite(p.score):
+                raise DataError(f"{path}: non-finite score {p.score} for {p.claim_a!r} - {p.claim_b!r}")
+            row = {"claim_a": p.claim_a, "claim_b": p.claim_b, "score": float(p.score), "label": p.label}
+            handle.write(json.dumps(row, ensure_ascii=False) + "\n")
