@@ -72,7 +72,7 @@ def test_eval_cli_writes_report_atomically(tmp_path, capsys):
     assert report.metrics["link.P"] == 1.0 and report.metrics["link.R"] == pytest.approx(1 / 17)
     assert report.dataset["dataset_version"] and len(report.dataset["source_sha256"]) == 64
     assert len(report.system["predictions_sha256"]) == 64
-    assert main(["eval", "--predictions", str(pred), "--metrics", "link.F2"]) == 1
+    assert main(["eval", "--predictions", str(pred), "--metrics", "link.F2"]) == 2  # usage
     assert "--metrics: unknown measure 'F2'" in capsys.readouterr().err
 
 

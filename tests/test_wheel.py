@@ -1,4 +1,5 @@
-"""The wheel ships the Parquet files, and ``alignbench.load`` works from the installed wheel.
+"""The wheel ships the Parquet files and baseline configs: ``alignbench.load`` works from the
+installed wheel and ``alignbench eval --baselines`` prints the committed leaderboard.
 
 The wheel is built without isolation and installed with ``--no-deps --target`` so that the test
 needs no network; CI also installs it into a fresh virtual environment with its dependencies.
@@ -12,7 +13,7 @@ import zipfile
 
 from conftest import ROOT
 
-from alignbench.build import CONFIGS, parquet_path
+from alignbench.build import CONFIGS
 
 
 def test_wheel_contains_data_and_loads(tmp_path):
@@ -24,7 +25,7 @@ def test_wheel_contains_data_and_loads(tmp_path):
     (wheel,) = (tmp_path / "dist").glob("alignbench-*.whl")
     names = set(zipfile.ZipFile(wheel).namelist())
     for config in CONFIGS:
-        assert f"alignbench/_data/{parquet_path(config)}" in names
+        assert any(n.startswith(f"alignbench/_data/{config}/test-") and n.endswith(".parquet") for n in names)
     assert "alignbench/_data/README.md" in names
     target = tmp_path / "site"
     subprocess.run(
@@ -58,3 +59,13 @@ def test_wheel_contains_data_and_loads(tmp_path):
     ).stdout.splitlines()
     assert out[0].startswith(str(target))
     assert out[1] == "68 47"
+    # outside the clone, the installed package reproduces the committed leaderboard byte for byte
+    board = subprocess.run(
+        [sys.executable, "-m", "alignbench", "eval", "--baselines"],
+        cwd=tmp_path,
+        env={"PYTHONPATH": str(target), "PATH": "/usr/bin:/bin", "HF_HUB_OFFLINE": "1"},
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert board == (ROOT / "baselines" / "LEADERBOARD.md").read_text(encoding="utf-8")

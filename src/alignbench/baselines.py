@@ -3,13 +3,18 @@
 A baseline config (``baselines/configs/<name>.json``) fixes everything a run needs, decided a
 priori: the aligner and its parameters, the decoder, the decision threshold and the tagger's
 ``equivalent_at``. There is no dev split, so nothing is tuned; the threshold origin says so in
-every report. Reports are kept like mteb's results:
+every report. The configs ship inside the wheel (``alignbench/_baselines/configs``), so that an
+installed package reproduces the leaderboard. Reports are kept like mteb's results:
 ``baselines/results/<name>/<dataset version>-<source hash[:12]>/report.json``.
 """
 
 from __future__ import annotations
 
+import csv
+import dataclasses
+import io
 import json
+from importlib import resources
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -20,7 +25,7 @@ from alignbench.aligners.decoding import DECODERS, decode
 from alignbench.aligners.relation import tag
 from alignbench.predictions import Prediction, PredictionArrays
 from alignbench.records import LABELS, Benchmark, DataError
-from alignbench.report import HEADLINE, HEADLINE_TITLES, Report
+from alignbench.report import HEADLINE, HEADLINE_TITLES, Report, latex_escape
 from alignbench.space import CandidateSpace
 
 CONFIG_FIELDS = {"name", "aligner", "params", "decoder", "threshold", "equivalent_at", "threshold_origin"}
@@ -125,6 +130,26 @@ def evaluate_config(
     )
 
 
+def default_baselines_dir() -> Path:
+    """The baseline configs that ship with the package: ``alignbench/_baselines`` in an installed
+    wheel, else a checkout's ``baselines/``."""
+    bundled = Path(str(resources.files("alignbench"))) / "_baselines"
+    if (bundled / "configs").is_dir():
+        return bundled
+    return Path(__file__).resolve().parents[2] / "baselines"
+
+
+def is_bundled(folder: str | Path) -> bool:
+    """True if ``folder`` is the copy of the baselines installed with the package (read-only)."""
+    return Path(folder).resolve() == (Path(str(resources.files("alignbench"))) / "_baselines").resolve()
+
+
+def config_names(folder: str | Path | None = None) -> list[str]:
+    """Names of the committed baseline configs."""
+    folder = folder if folder is not None else default_baselines_dir()
+    return sorted(p.stem for p in Path(folder, "configs").glob("*.json"))
+
+
 def config_paths(folder: str | Path) -> list[Path]:
     """The baseline configs of a baselines folder, sorted by name."""
     paths = sorted(Path(folder, "configs").glob("*.json"))
@@ -147,21 +172,12 @@ def _cell(report: Report, name: str) -> str:
     return f"{value:.3f} [{ci[0]:.3f}, {ci[1]:.3f}]" if ci else f"{value:.3f}"
 
 
-def leaderboard(reports: list[Report], fmt: str = "markdown") -> str:
-    """The leaderboard: one row per system, headline metrics with 95% CIs, best link F1 first."""
-    ordered = sorted(reports, key=lambda r: (-r.metrics["link.F1"], str(r.system["name"])))
-    head = ["System", "Decoder", "Threshold", *(HEADLINE_TITLES[n] for n in HEADLINE)]
-    rows = [
-        [
-            str(r.system["name"]),
-            str(r.system.get("decoder", "-")),
-            f"{r.threshold['value']}",
-            *(_cell(r, n) for n in HEADLINE),
-        ]
-        for r in ordered
-    ]
-    first = reports[0] if reports else None
-    note = (
+def leaderboard_note(reports: list[Report]) -> str:
+    """The provenance sentence printed under every leaderboard."""
+    if not reports:
+        return ""
+    first = reports[0]
+    return (
         f"alignbench {first.alignbench_version}, metrics v{first.metric_version}, dataset "
         f"{first.dataset.get('dataset_version')} (sources sha256 {str(first.dataset.get('source_sha256'))[:12]}...), "
         f"split {first.dataset.get('split')}, {first.supports.get('candidates')} candidates, "
@@ -169,13 +185,56 @@ def leaderboard(reports: list[Report], fmt: str = "markdown") -> str:
         f"95% percentile bootstrap CIs ({first.bootstrap['resamples']} resamples of {first.bootstrap['n_units']} "
         f"{first.bootstrap['unit']}s, seed {first.bootstrap['seed']}). Thresholds fixed a priori in "
         "baselines/configs/, not tuned on any split."
-        if first
-        else ""
     )
+
+
+def leaderboard(reports: list[Report], fmt: str = "markdown", names: list[str] | None = None) -> str:
+    """The leaderboard: one row per system, metrics ``names`` (default: the headline ones) with 95%
+    CIs, best link F1 first. ``fmt``: markdown, table, latex, csv, or json (the full reports)."""
+    names = list(names or HEADLINE)
+    ordered = sorted(reports, key=lambda r: (-r.metrics["link.F1"], str(r.system["name"])))
+    if fmt == "json":
+        return json.dumps([dataclasses.asdict(r) for r in ordered], indent=1, ensure_ascii=False) + "\n"
+    if fmt == "csv":
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(["system", "decoder", "threshold", "metric", "value", "ci_low", "ci_high"])
+        for r in ordered:
+            for name in names:
+                ci = r.ci.get(name, ["", ""])
+                row = [r.system["name"], r.system.get("decoder", ""), r.threshold["value"], name, repr(r.metrics[name])]
+                writer.writerow([*row, *ci])
+        return out.getvalue()
+    head = ["System", "Decoder", "Threshold", *(HEADLINE_TITLES.get(n, n) for n in names)]
+    rows = [
+        [
+            str(r.system["name"]),
+            str(r.system.get("decoder", "-")),
+            f"{r.threshold['value']}",
+            *(_cell(r, n) for n in names),
+        ]
+        for r in ordered
+    ]
+    note = leaderboard_note(ordered)
     if fmt == "markdown":
-        lines = ["| " + " | ".join(head) + " |", "|" + "---|" * 3 + "---:|" * len(HEADLINE)]
+        lines = ["| " + " | ".join(head) + " |", "|" + "---|" * 3 + "---:|" * len(names)]
         lines += ["| " + " | ".join(row) + " |" for row in rows]
         return "\n".join(lines) + "\n\n" + note + "\n"
+    if fmt == "latex":
+        lines = [
+            "\\begin{table}[t]",
+            "\\centering",
+            "\\begin{tabular}{lll" + "r" * len(names) + "}",
+            "\\toprule",
+            " & ".join(latex_escape(h) for h in head) + " \\\\",
+            "\\midrule",
+            *(" & ".join(latex_escape(x) for x in row) + " \\\\" for row in rows),
+            "\\bottomrule",
+            "\\end{tabular}",
+            f"\\caption{{{latex_escape(note)}}}",
+            "\\end{table}",
+        ]
+        return "\n".join(lines) + "\n"
     widths = [max(len(x) for x in col) for col in zip(head, *rows, strict=True)]
     lines = ["  ".join(x.ljust(w) for x, w in zip(head, widths, strict=True)).rstrip()]
     lines += ["  ".join(x.ljust(w) for x, w in zip(row, widths, strict=True)).rstrip() for row in rows]

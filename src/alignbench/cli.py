@@ -1,14 +1,18 @@
 """The ``alignbench`` command line.
 
 Only the standard library is imported at start-up; each command imports what it needs, so that
-``alignbench --help`` stays fast. Exit status: 0 ok, 1 bad data or input, 2 usage.
+``alignbench --help`` stays fast. Exit status: 0 ok, 1 bad data or input, 2 usage (a bad flag value
+or combination), 130 interrupted, 141 output pipe closed early (as ``alignbench validate | head``).
 """
 
 from __future__ import annotations
 
 import argparse
+import math
+import os
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from alignbench import __version__
@@ -16,7 +20,13 @@ from alignbench import __version__
 if TYPE_CHECKING:  # annotations only: start-up stays free of numpy and friends
     from alignbench.baselines import RunConfig
     from alignbench.records import Benchmark
+    from alignbench.report import Report
     from alignbench.space import CandidateSpace
+
+#: Upper bound of ``--resamples``: far above what a 95% percentile interval needs (1,000-10,000).
+MAX_RESAMPLES = 100_000
+#: Flags that only make sense with ``--aligner`` (they set how scores become decisions).
+RUN_FLAGS = ("param", "decoder", "threshold", "equivalent_at", "config")
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
@@ -60,132 +70,229 @@ def _load_gold(args: argparse.Namespace) -> tuple[Benchmark, dict[str, Any]]:
     return bench, dataset
 
 
-def _metric_selection(text: str | None) -> list[str] | None:
-    if not text:
-        return None
-    from alignbench.metrics import parse_metric
-    from alignbench.records import DataError
+def _usage(message: str) -> None:
+    from alignbench.records import UsageError
 
+    raise UsageError(message)
+
+
+def _metric_selection(text: str | None) -> list[str] | None:
+    """The metrics named by ``--metrics``, checked to be ones that a report holds."""
+    if text is None:
+        return None
+    from alignbench.metrics import ALL_METRICS, parse_metric
+
+    known = [str(m) for m in ALL_METRICS]
     names = []
     for item in text.split(","):
         try:
-            names.append(str(parse_metric(item)))
+            name = str(parse_metric(item))
         except ValueError as err:
-            raise DataError(f"--metrics: {err}") from None
+            _usage(f"--metrics: {err}")
+        if name not in known:
+            _usage(f"--metrics: {name} is not computed (rank.R@k has k in 1, 3); see the README's metric table")
+        names.append(name)
     return names
 
 
-def _emit(text: str, output: str | None) -> None:
+def _check_numbers(args: argparse.Namespace) -> None:
+    """Flag values argparse cannot check: finite thresholds, bounded resamples, a valid seed."""
+    for flag in ("threshold", "equivalent_at"):
+        value = getattr(args, flag, None)
+        if value is not None and not math.isfinite(value):
+            _usage(f"--{flag.replace('_', '-')} must be a finite number, got {value}")
+    resamples = getattr(args, "resamples", None)
+    if resamples is not None and not 0 <= resamples <= MAX_RESAMPLES:
+        _usage(f"--resamples must be between 0 and {MAX_RESAMPLES:,}, got {resamples}")
+    seed = getattr(args, "seed", None)
+    if seed is not None and not 0 <= seed < 2**63:
+        _usage(f"--seed must be a non-negative integer below 2**63, got {seed}")
+
+
+def _emit(text: str, output: str | None, inputs: tuple[str | None, ...] = ()) -> None:
     if output is None:
         sys.stdout.write(text)
         return
-    from alignbench.fileio import write_text_atomic
+    from alignbench.fileio import check_output, write_text_atomic
 
+    check_output(output, inputs)
     write_text_atomic(output, text)
     print(f"wrote {output}", file=sys.stderr)
 
 
-def _run_config(args: argparse.Namespace) -> RunConfig:
-    """The decision settings for ``--aligner``: the committed baseline config, overridden by flags."""
-    from pathlib import Path
+def _baselines_dir(args: argparse.Namespace) -> Path:
+    from alignbench.baselines import default_baselines_dir
 
+    return Path(args.baselines_dir) if args.baselines_dir else default_baselines_dir()
+
+
+def _run_config(args: argparse.Namespace) -> RunConfig:
+    """The decision settings for ``--aligner``: a committed (or ``--config``) config, with flags on top.
+
+    A run whose settings differ from the config it starts from gets a name that says so
+    (``tfidf[threshold=0.4]``): it must not pass for the committed baseline.
+    """
     from alignbench.aligners import parse_params
-    from alignbench.baselines import RunConfig, read_config
-    from alignbench.records import DataError
+    from alignbench.baselines import RunConfig, config_names, read_config
 
     params = parse_params(args.param or [])
-    path = Path(args.baselines_dir, "configs", f"{args.aligner}.json")
+    committed = config_names(_baselines_dir(args))
+    path = _baselines_dir(args) / "configs" / f"{args.aligner}.json"
     if args.config:
         base = read_config(args.config)
+        if base.aligner != args.aligner:
+            _usage(f"--config {args.config} is a config of aligner {base.aligner!r}, not of --aligner {args.aligner!r}")
     elif ":" not in args.aligner and path.is_file():
         base = read_config(path)
     elif args.threshold is None:
-        raise DataError(
-            f"--threshold is required for aligner {args.aligner!r}: fix it a priori, never on the split you report "
-            f"(or pass --config FILE)"
+        _usage(
+            f"--threshold is required for aligner {args.aligner!r} (it has no committed config): fix it a priori, "
+            "never on the split you report (or pass --config FILE)"
         )
     else:
+        base = None
+    changes = {}
+    for key, value in sorted(params.items()):
+        if base is None or base.params.get(key, object()) != value:
+            changes[key] = value
+    for key in ("decoder", "threshold", "equivalent_at"):
+        value = getattr(args, key)
+        if value is not None and (base is None or getattr(base, key) != value):
+            changes[key] = value
+    if base is None:
+        name = args.aligner
         base = RunConfig(args.aligner, args.aligner, {}, "threshold", args.threshold, 0.5, "")
-    threshold = base.threshold if args.threshold is None else args.threshold
-    origin = base.threshold_origin if args.threshold is None else "given on the command line (--threshold)"
+    elif changes:
+        name = f"{base.name}[" + ",".join(f"{k}={v}" for k, v in changes.items()) + "]"
+    else:
+        name = base.name
+    if args.system:
+        if args.system in committed and (args.system != name):
+            _usage(f"--system {args.system!r} is the name of a committed baseline; this run's settings differ from it")
+        name = args.system
+    threshold_changed = "threshold" in changes or not base.threshold_origin
     return RunConfig(
-        name=args.system or base.name,
-        aligner=base.aligner if args.config else args.aligner,
+        name=name,
+        aligner=args.aligner,
         params={**base.params, **params},
         decoder=args.decoder or base.decoder,
-        threshold=threshold,
+        threshold=base.threshold if args.threshold is None else args.threshold,
         equivalent_at=base.equivalent_at if args.equivalent_at is None else args.equivalent_at,
-        threshold_origin=origin,
+        threshold_origin="given on the command line (--threshold)" if threshold_changed else base.threshold_origin,
     )
 
 
+def _check_eval_flags(args: argparse.Namespace) -> None:
+    """Every flag combination of ``eval`` either works as documented or is a usage error."""
+    what = "--predictions" if args.predictions else "--baselines" if args.baselines else "--aligner"
+    if not args.aligner:
+        given = [f"--{f.replace('_', '-')}" for f in RUN_FLAGS if getattr(args, f) not in (None, [])]
+        if given:
+            why = (
+                "a prediction file's decisions are its labels"
+                if args.predictions
+                else "the baselines run their committed configs unchanged (vary settings with --aligner NAME)"
+            )
+            _usage(f"{given[0]} applies only with --aligner, not with {what}: {why}")
+    if args.baselines:
+        if args.per_pair:
+            _usage("--per-pair applies to one system: use --aligner NAME --per-pair")
+        if args.system:
+            _usage("--system applies to one system; the baselines are named by their configs")
+    elif args.baselines_dir and not args.aligner:
+        _usage(f"--baselines-dir applies only with --baselines or --aligner, not with {what}")
+    if args.update:
+        if not args.baselines:
+            _usage("--update applies only with --baselines")
+        if args.data or args.resamples != 1000 or args.seed != 0 or args.metrics:
+            _usage("--update rewrites the committed results: it takes no --data, --resamples, --seed or --metrics")
+        if args.output or args.format != "markdown":
+            _usage("--update writes baselines/LEADERBOARD.md itself: it takes no -o or --format")
+
+
 def _cmd_eval(args: argparse.Namespace) -> int:
+    if args.format is None:
+        args.format = "markdown" if args.baselines else "table"
+    _check_eval_flags(args)
+    _check_numbers(args)
+    names = _metric_selection(args.metrics)
     from alignbench.evaluate import evaluate
     from alignbench.report import format_report
     from alignbench.space import CandidateSpace
 
-    names = _metric_selection(args.metrics)
     bench, dataset = _load_gold(args)
     space = CandidateSpace(bench)
     options = {"split": args.split, "resamples": args.resamples, "seed": args.seed, "per_pair": args.per_pair}
     if args.baselines:
-        return _eval_baselines(args, bench, dataset, space, options)
+        return _eval_baselines(args, bench, dataset, space, options, names)
     if args.aligner:
         from alignbench.baselines import evaluate_config
 
-        report = evaluate_config(_run_config(args), bench, dataset, space, **options)
+        config = _run_config(args)
+        report = evaluate_config(config, bench, dataset, space, **options)
+        inputs: tuple[str | None, ...] = (args.config,)
     else:
-        from alignbench.fileio import sha256_file
+        from alignbench.fileio import check_output, sha256_file
         from alignbench.predictions import read_predictions
 
+        if args.output:
+            check_output(args.output, (args.predictions,))
         preds = read_predictions(args.predictions, space)
+        if not len(preds.index):
+            print(
+                f"alignbench eval: warning: {args.predictions} holds no predictions: every gold link counts as missed",
+                file=sys.stderr,
+            )
         system = {
             "name": args.system or args.predictions,
             "params": {},
             "predictions_sha256": sha256_file(args.predictions),
         }
         report = evaluate(bench, preds, system=system, dataset=dataset, space=space, **options)
-    _emit(format_report(report, args.format, names), args.output)
+        inputs = (args.predictions,)
+    _emit(format_report(report, args.format, names), args.output, inputs)
     return 0
 
 
 def _eval_baselines(
-    args: argparse.Namespace, bench: Benchmark, dataset: dict[str, Any], space: CandidateSpace, options: dict[str, Any]
+    args: argparse.Namespace,
+    bench: Benchmark,
+    dataset: dict[str, Any],
+    space: CandidateSpace,
+    options: dict[str, Any],
+    names: list[str] | None,
 ) -> int:
-    from alignbench.baselines import config_paths, evaluate_config, leaderboard, read_config, result_path
-    from alignbench.fileio import write_text_atomic
+    from alignbench.baselines import config_paths, evaluate_config, is_bundled, leaderboard, read_config, result_path
 
-    reports = []
-    paths = config_paths(args.baselines_dir)
+    folder = _baselines_dir(args)
+    if args.update and is_bundled(folder):
+        _usage("--update rewrites the committed results of a clone of alignbench; run it in a clone")
+    reports: list[Report] = []
+    paths = config_paths(folder)
     for n, path in enumerate(paths, start=1):
         if sys.stderr.isatty():
             print(f"\r[{n}/{len(paths)}] {path.stem}...", end="", file=sys.stderr, flush=True)
         reports.append(evaluate_config(read_config(path), bench, dataset, space, **options))
     if sys.stderr.isatty():
         print("\r" + " " * 40 + "\r", end="", file=sys.stderr)
+    board = leaderboard(reports, args.format, names)
     if args.update:
-        from pathlib import Path
+        from alignbench.fileio import write_text_atomic
 
         for report in reports:
-            write_text_atomic(result_path(args.baselines_dir, report), report.to_json())
-        board = leaderboard(reports, "markdown")
-        write_text_atomic(Path(args.baselines_dir, "LEADERBOARD.md"), "# alignbench leaderboard\n\n" + board)
-        _update_readme_leaderboard(board)
-        print(
-            f"updated {args.baselines_dir}/results, {args.baselines_dir}/LEADERBOARD.md and README.md", file=sys.stderr
-        )
-    fmt = "markdown" if args.format == "markdown" else "table"
-    _emit(leaderboard(reports, fmt), args.output)
+            write_text_atomic(result_path(folder, report), report.to_json())
+        write_text_atomic(folder / "LEADERBOARD.md", board)
+        readme = folder.resolve().parent / "README.md"
+        _update_readme_leaderboard(readme, board)
+        print(f"updated {folder}/results, {folder}/LEADERBOARD.md and {readme}", file=sys.stderr)
+    _emit(board, args.output)
     return 0
 
 
-def _update_readme_leaderboard(board: str) -> None:
-    """Replace the leaderboard block of ./README.md (between its markers), if there is one."""
-    from pathlib import Path
-
+def _update_readme_leaderboard(readme: Path, board: str) -> None:
+    """Replace the leaderboard block of the clone's README.md (between its markers), if there is one."""
     from alignbench.fileio import write_text_atomic
 
-    readme = Path("README.md")
     start, end = "<!-- leaderboard:start -->\n", "<!-- leaderboard:end -->"
     if not readme.is_file():
         return
@@ -196,13 +303,16 @@ def _update_readme_leaderboard(board: str) -> None:
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
+    _check_numbers(args)
     from alignbench.aligners import get_aligner
     from alignbench.baselines import prediction_rows, run_aligner
+    from alignbench.fileio import check_output
     from alignbench.predictions import write_predictions
     from alignbench.space import CandidateSpace
 
-    bench, _ = _load_gold(args)
+    check_output(args.output, (args.config,))
     config = _run_config(args)
+    bench, _ = _load_gold(args)
     space = CandidateSpace(bench)
     preds = run_aligner(get_aligner(config.aligner, **config.params), bench, config, space)
     write_predictions(args.output, prediction_rows(space, preds))
@@ -215,18 +325,18 @@ def _cmd_run(args: argparse.Namespace) -> int:
 
 
 def _cmd_list(args: argparse.Namespace) -> int:
-    from pathlib import Path
-
     from alignbench.aligners import REGISTRY
+    from alignbench.baselines import config_names
 
     print("aligners:")
     for name, spec in REGISTRY.items():
         print(f"  {name:<12} {spec}")
-    configs = sorted(Path(args.baselines_dir, "configs").glob("*.json"))
-    if configs:
-        print(f"baseline configs ({args.baselines_dir}/configs):")
-        for path in configs:
-            print(f"  {path.stem}")
+    folder = _baselines_dir(args)
+    names = config_names(folder)
+    if names:
+        print(f"baseline configs ({folder / 'configs'}):")
+        for name in names:
+            print(f"  {name}")
     return 0
 
 
@@ -242,8 +352,6 @@ def _cmd_validate_predictions(args: argparse.Namespace) -> int:
 
 
 def _cmd_compare(args: argparse.Namespace) -> int:
-    from pathlib import Path
-
     from alignbench.compare import compare, format_comparison
     from alignbench.records import DataError
     from alignbench.report import Report
@@ -255,8 +363,12 @@ def _cmd_compare(args: argparse.Namespace) -> int:
         except OSError as err:
             raise DataError(f"{name}: {err.strerror}") from None
         reports.append(Report.from_json(text, name))
+    if args.output:
+        from alignbench.fileio import check_output
+
+        check_output(args.output, (args.a, args.b))
     rows = compare(*reports)
-    _emit(format_comparison(*reports, rows), args.output)
+    _emit(format_comparison(*reports, rows), args.output, (args.a, args.b))
     return 0
 
 
@@ -267,7 +379,10 @@ def _add_run_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--equivalent-at", type=float, default=None, help="tagger: score from which a link is 'equivalent'")
     p.add_argument("--config", default=None, metavar="FILE", help="a run config (like baselines/configs/*.json)")
     p.add_argument(
-        "--baselines-dir", default="baselines", metavar="DIR", help="baseline configs and results (default: baselines)"
+        "--baselines-dir",
+        default=None,
+        metavar="DIR",
+        help="baseline configs and results (default: the configs installed with alignbench)",
     )
 
 
@@ -311,12 +426,22 @@ def build_parser() -> argparse.ArgumentParser:
         "--data", default=None, metavar="DIR", help="a dataset folder built by 'alignbench build' (default: bundled)"
     )
     p.add_argument("--metrics", default=None, help="comma-separated metric names, e.g. link.F1,rank.AP (default: all)")
-    p.add_argument("--format", default="table", choices=FORMATS, help="output format (default: table)")
+    p.add_argument(
+        "--format",
+        default=None,
+        choices=FORMATS,
+        help="output format (default: table; markdown for --baselines, the text of baselines/LEADERBOARD.md)",
+    )
     p.add_argument("-o", "--output", default=None, metavar="FILE", help="write to FILE (atomically) instead of stdout")
-    p.add_argument("--per-pair", action="store_true", help="add one row per article pair")
+    p.add_argument("--per-pair", action="store_true", help="add one row per article pair (not with --baselines)")
     p.add_argument("--system", default=None, help="system name recorded in the report (default: the file name)")
-    p.add_argument("--resamples", type=int, default=1000, help="bootstrap resamples for the 95%% CIs (default: 1000)")
-    p.add_argument("--seed", type=int, default=0, help="bootstrap seed (default: 0)")
+    p.add_argument(
+        "--resamples",
+        type=int,
+        default=1000,
+        help=f"bootstrap resamples for the 95%% CIs, 0 to {MAX_RESAMPLES} (default: 1000)",
+    )
+    p.add_argument("--seed", type=int, default=0, help="bootstrap seed, a non-negative integer (default: 0)")
     p.set_defaults(func=_cmd_eval)
 
     p = sub.add_parser("run", help="run an aligner and write a prediction file")
@@ -328,7 +453,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=_cmd_run)
 
     p = sub.add_parser("list", help="list the built-in aligners and baseline configs")
-    p.add_argument("--baselines-dir", default="baselines", metavar="DIR", help="(default: baselines)")
+    p.add_argument("--baselines-dir", default=None, metavar="DIR", help="(default: the installed configs)")
     p.set_defaults(func=_cmd_list)
 
     p = sub.add_parser("validate-predictions", help="check a prediction file without scoring it")
@@ -351,7 +476,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     from alignbench.records import DataError, UsageError
 
     try:
-        return args.func(args)
+        status = args.func(args)
+        sys.stdout.flush()
+        return status
     except UsageError as err:
         print(f"alignbench {args.command}: error: {err.problems[0]}", file=sys.stderr)
         return 2
@@ -359,6 +486,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         for problem in err.problems:
             print(f"alignbench {args.command}: {problem}", file=sys.stderr)
         return 1
+    except BrokenPipeError:  # the reader went away (`alignbench validate | head`): stop quietly
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 141
     except OSError as err:  # unreadable input, unwritable output: the user's to fix, not a bug
         where = f"{err.filename}: " if err.filename else ""
         print(f"alignbench {args.command}: {where}{err.strerror or err}", file=sys.stderr)
