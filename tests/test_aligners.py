@@ -183,3 +183,49 @@ def test_run_then_eval_equals_eval_aligner(tmp_path):
     )
     a, b = Report.from_json(direct.read_text()), Report.from_json(via_file.read_text())
     assert a.metrics == b.metrics and a.ci == b.ci
+
+
+class KeywordOnly(BaseAligner):
+    name = "keyword-only"
+
+    def __init__(self, k: int = 1, *, scale: float = 2.0):
+        self.k = k
+        self.scale = scale
+
+    def score(self, a, b):
+        return np.full((len(a), len(b)), self.scale)
+
+
+class StarArgs(BaseAligner):
+    name = "star-args"
+
+    def __init__(self, *args):
+        self.args = args
+
+    def score(self, a, b):
+        return np.zeros((len(a), len(b)))
+
+
+class StarKwargs(BaseAligner):
+    name = "star-kwargs"
+
+    def __init__(self, k: int = 1, **kwargs):
+        self.k = k
+        self.kwargs = kwargs
+
+    def score(self, a, b):
+        return np.zeros((len(a), len(b)))
+
+
+def test_get_params_includes_keyword_only_parameters():
+    assert KeywordOnly(k=3, scale=0.5).get_params() == {"k": 3, "scale": 0.5}
+    assert repr(KeywordOnly()) == "KeywordOnly(k=1, scale=2.0)"
+    check_aligner(KeywordOnly(scale=0.5))
+
+
+@pytest.mark.parametrize(("cls", "star"), [(StarArgs, r"\*args"), (StarKwargs, r"\*\*kwargs")])
+def test_get_params_rejects_star_parameters(cls, star):
+    with pytest.raises(TypeError, match=rf"{cls.__name__}\.__init__ takes {star}: an aligner must name"):
+        cls().get_params()
+    with pytest.raises(AlignerCheckError, match=rf"{cls.__name__}\.__init__ takes {star}"):
+        check_aligner(cls())

@@ -8,11 +8,11 @@ Like scikit-learn's ``check_estimator``: run it on your aligner in your own test
 
 from __future__ import annotations
 
-import inspect
 from typing import Any
 
 import numpy as np
 
+from alignbench.aligners import init_param_names
 from alignbench.records import Claim
 
 _TEXTS_A = (
@@ -49,11 +49,17 @@ def check_aligner(aligner: Any) -> None:
         raise fail("needs a method score(claims_a, claims_b)")
     if not callable(getattr(aligner, "get_params", None)):
         raise fail("needs get_params() (subclass alignbench.aligners.BaseAligner)")
-    params = aligner.get_params()
+    try:
+        params = aligner.get_params()
+    except Exception as err:  # a third party's get_params may raise anything
+        raise fail(f"get_params() raised {type(err).__name__}: {err}") from None
     if not isinstance(params, dict):
         raise fail(f"get_params() returned {type(params).__name__}, expected dict")
-    init_params = [p for p in inspect.signature(type(aligner).__init__).parameters if p != "self"]
-    if sorted(params) != sorted(p for p in init_params if p not in ("args", "kwargs")):
+    try:
+        init_params = init_param_names(type(aligner))
+    except TypeError as err:
+        raise fail(str(err)) from None
+    if sorted(params) != sorted(init_params):
         raise fail(f"get_params() keys {sorted(params)} differ from __init__ parameters {init_params}")
     try:
         clone = type(aligner)(**params)

@@ -42,6 +42,32 @@ class Aligner(Protocol):
     def score(self, claims_a: Sequence[Claim], claims_b: Sequence[Claim]) -> np.ndarray: ...
 
 
+def init_param_names(cls: type) -> list[str]:
+    """The parameters of ``cls.__init__`` in signature order, keyword-only ones included.
+
+    Like scikit-learn's ``BaseEstimator._get_param_names``: an aligner must name every parameter,
+    so ``*args``, ``**kwargs`` (and positional-only parameters, which cannot be passed back by
+    name) raise :class:`TypeError`.
+    """
+    init = cls.__init__
+    if init is object.__init__:  # no __init__ of its own: no parameters
+        return []
+    names = []
+    for p in inspect.signature(init).parameters.values():
+        if p.name == "self":
+            continue
+        if p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD, p.POSITIONAL_ONLY):
+            star = {p.VAR_POSITIONAL: "*", p.VAR_KEYWORD: "**"}.get(p.kind, "")
+            what = "positional-only " if p.kind == p.POSITIONAL_ONLY else ""
+            raise TypeError(
+                f"{cls.__name__}.__init__ takes {what}{star}{p.name}: an aligner must name every parameter in "
+                "the signature of its __init__, to be passed by keyword (no *args, **kwargs or positional-only "
+                "parameters), so that get_params() can record it"
+            )
+        names.append(p.name)
+    return names
+
+
 class BaseAligner:
     """Parameter handling like scikit-learn's ``BaseEstimator``: ``__init__`` only stores."""
 
@@ -49,11 +75,10 @@ class BaseAligner:
 
     @classmethod
     def _param_names(cls) -> list[str]:
-        sig = inspect.signature(cls.__init__)
-        return [p.name for p in sig.parameters.values() if p.name != "self" and p.kind == p.POSITIONAL_OR_KEYWORD]
+        return init_param_names(cls)
 
     def get_params(self) -> dict[str, Any]:
-        """The constructor parameters and their current values."""
+        """The constructor parameters (positional-or-keyword and keyword-only) and their current values."""
         return {name: getattr(self, name) for name in self._param_names()}
 
     def fit(self, texts: Sequence[str]) -> BaseAligner:
