@@ -229,3 +229,37 @@ def test_get_params_rejects_star_parameters(cls, star):
         cls().get_params()
     with pytest.raises(AlignerCheckError, match=rf"{cls.__name__}\.__init__ takes {star}"):
         check_aligner(cls())
+
+
+class Counting(BaseAligner):
+    """Counts its fit and score calls in fitted state (``_`` attributes)."""
+
+    name = "counting"
+
+    def __init__(self, options: list | None = None):
+        self.options = options
+
+    def fit(self, texts):
+        self.fits_ = getattr(self, "fits_", 0) + 1
+        if self.options is not None:
+            self.options.append("fitted")  # mutates a parameter object
+        return self
+
+    def score(self, a, b):
+        self.scores_ = getattr(self, "scores_", 0) + 1
+        return np.zeros((len(a), len(b)))
+
+
+def test_check_aligner_leaves_the_given_aligner_untouched():
+    texts = ["north korea fired missiles", "talks stalled", "the missiles flew 200 km"]
+    fitted = get_aligner("tfidf").fit(texts)
+    vectorizer, vocabulary = fitted.vectorizer_, dict(fitted.vectorizer_.vocabulary_)
+    check_aligner(fitted)
+    assert fitted.vectorizer_ is vectorizer and fitted.vectorizer_.vocabulary_ == vocabulary
+    unfitted = get_aligner("tfidf-char")
+    check_aligner(unfitted)
+    assert not hasattr(unfitted, "vectorizer_")
+    options: list[str] = []
+    counting = Counting(options)
+    check_aligner(counting)
+    assert vars(counting) == {"options": []} and counting.options is options

@@ -8,6 +8,8 @@ Like scikit-learn's ``check_estimator``: run it on your aligner in your own test
 
 from __future__ import annotations
 
+import copy
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -37,7 +39,11 @@ def _claims(prefix: str, texts: tuple[str, ...]) -> list[Claim]:
 
 
 def check_aligner(aligner: Any) -> None:
-    """Raise :class:`AlignerCheckError` unless ``aligner`` conforms to the aligner protocol."""
+    """Raise :class:`AlignerCheckError` unless ``aligner`` conforms to the aligner protocol.
+
+    The fit and score checks run on a clone rebuilt from ``get_params()``: ``aligner`` itself,
+    fitted or not, is left as it was.
+    """
     label = f"check_aligner({type(aligner).__name__})"
 
     def fail(message: str) -> AlignerCheckError:
@@ -61,19 +67,14 @@ def check_aligner(aligner: Any) -> None:
         raise fail(str(err)) from None
     if sorted(params) != sorted(init_params):
         raise fail(f"get_params() keys {sorted(params)} differ from __init__ parameters {init_params}")
-    try:
-        clone = type(aligner)(**params)
-    except Exception as err:  # a third party's constructor may raise anything
-        raise fail(f"cannot rebuild from get_params(): {err}") from None
-    if clone.get_params() != params:
-        raise fail("__init__ must store its parameters unchanged (get_params() of a rebuilt copy differs)")
+    clone = _clone(aligner, params, fail)
     a, b = _claims("check-a", _TEXTS_A), _claims("check-b", _TEXTS_B)
-    if callable(getattr(aligner, "fit", None)):
-        fitted = aligner.fit([c.text for c in a + b])
-        if fitted is not aligner:
+    if callable(getattr(clone, "fit", None)):
+        fitted = clone.fit([c.text for c in a + b])
+        if fitted is not clone:
             raise fail("fit() must return self")
     for left, right in ((a, b), (b, a), (a[:1], b), (a, [])):
-        scores = aligner.score(left, right)
+        scores = clone.score(left, right)
         if not isinstance(scores, np.ndarray):
             raise fail(f"score() returned {type(scores).__name__}, expected a numpy.ndarray")
         if scores.shape != (len(left), len(right)):
@@ -84,5 +85,44 @@ def check_aligner(aligner: Any) -> None:
             raise fail(f"score() returned dtype {scores.dtype}, expected real numbers")
         if not np.all(np.isfinite(scores)):
             raise fail("score() returned NaN or infinite scores")
-    if not np.array_equal(aligner.score(a, b), aligner.score(a, b)):
+    if not np.array_equal(clone.score(a, b), clone.score(a, b)):
         raise fail("score() is not deterministic: two calls on the same claims differ")
+
+
+def _clone(aligner: Any, params: dict[str, Any], fail: Callable[[str], AlignerCheckError]) -> Any:
+    """A new, unfitted aligner built from deep copies of ``params`` (like ``sklearn.base.clone``).
+
+    ``check_aligner`` fits and scores the clone, so the aligner it was given (its fitted state and
+    its parameter objects) is never touched.
+    """
+    copies = {}
+    for key, value in params.items():
+        try:
+            copies[key] = copy.deepcopy(value)
+        except Exception:  # not copyable (a lock, a handle): share it
+            copies[key] = value
+    try:
+        clone = type(aligner)(**copies)
+    except Exception as err:  # a third party's constructor may raise anything
+        raise fail(f"cannot rebuild from get_params(): {err}") from None
+    try:
+        stored = clone.get_params()
+    except Exception as err:
+        raise fail(f"get_params() of a rebuilt copy raised {type(err).__name__}: {err}") from None
+    if not isinstance(stored, dict) or stored.keys() != copies.keys():
+        raise fail("__init__ must store its parameters unchanged (get_params() of a rebuilt copy differs)")
+    for key, value in copies.items():
+        if not _same(stored[key], value):
+            raise fail(
+                f"__init__ must store its parameters unchanged (get_params() of a rebuilt copy differs: {key!r})"
+            )
+    return clone
+
+
+def _same(stored: Any, given: Any) -> bool:
+    if stored is given:
+        return True
+    try:
+        return bool(stored == given)
+    except Exception:  # e.g. arrays: ambiguous truth value
+        return False
