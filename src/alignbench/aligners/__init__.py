@@ -9,9 +9,12 @@ likely linked. Built-in aligners are registered by name; a user's own aligner is
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 import importlib
 import inspect
+import os
+import sys
 from collections.abc import Sequence
 from typing import Any, Protocol, runtime_checkable
 
@@ -97,10 +100,28 @@ class BaseAligner:
         return f"{type(self).__name__}({args})"
 
 
-def _import(spec: str) -> type:
+def _import_from_cwd(module_name: str) -> Any:
+    """Import a user's module with the working directory first on ``sys.path``, as ``python -m`` does.
+
+    The directory is added only for this import (and not if it is already on the path).
+    """
+    cwd = os.getcwd()
+    added = not any(isinstance(p, str) and os.path.abspath(p or os.curdir) == cwd for p in sys.path)
+    if added:
+        sys.path.insert(0, cwd)
+    importlib.invalidate_caches()  # the module may have just been written
+    try:
+        return importlib.import_module(module_name)
+    finally:
+        if added:
+            with contextlib.suppress(ValueError):
+                sys.path.remove(cwd)
+
+
+def _import(spec: str, user: bool = False) -> type:
     module_name, _, attr = spec.partition(":")
     try:
-        module = importlib.import_module(module_name)
+        module = _import_from_cwd(module_name) if user else importlib.import_module(module_name)
     except ImportError as err:
         raise DataError(f"cannot import aligner module {module_name!r}: {err}") from None
     try:
@@ -112,7 +133,7 @@ def _import(spec: str) -> type:
 def get_aligner(name: str, **params: Any) -> Aligner:
     """An aligner by registered name or ``"package.module:Class"``, built with ``params``."""
     if ":" in name:
-        cls = _import(name)
+        cls = _import(name, user=True)
     elif name in REGISTRY:
         cls = _import(REGISTRY[name])
     else:
