@@ -85,3 +85,21 @@ def test_working_directory_already_on_sys_path_is_not_added_twice(plugin, capsys
 
     report = Report.from_json(open("report.json", encoding="utf-8").read())
     assert report.system["params"] == {"scale": 1.0, "offset": 0.5}  # keyword-only parameters recorded
+
+
+def test_cli_rejects_scores_that_check_aligner_rejects(plugin, capsys):
+    name = plugin(
+        """
+        from alignbench.aligners import BaseAligner
+
+        class ListScores(BaseAligner):
+            name = "list-scores"
+
+            def score(self, claims_a, claims_b):
+                return [[0.5] * len(claims_b) for _ in claims_a]
+        """
+    )
+    assert main(["eval", "--aligner", f"{name}:ListScores", "--threshold", "0.5"]) == 1
+    assert one_line_error(capsys) == (
+        "alignbench eval: aligner 'list-scores': score() returned list, expected a numpy.ndarray\n"
+    )

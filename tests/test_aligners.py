@@ -59,8 +59,11 @@ class Noisy(BaseAligner):
 @pytest.mark.parametrize(
     ("aligner", "message"),
     [
-        (WrongShape(), r"check_aligner\(WrongShape\): score\(\) returned shape \(3, 3\), expected \(3, 4\)"),
-        (NaNScores(), r"check_aligner\(NaNScores\): score\(\) returned NaN or infinite scores"),
+        (
+            WrongShape(),
+            r"check_aligner\(WrongShape\): aligner 'wrong-shape': score\(\) returned shape \(3, 3\), expected \(3, 4\)",
+        ),
+        (NaNScores(), r"check_aligner\(NaNScores\): aligner 'nan': score\(\) returned NaN or infinite scores"),
         (Forgetful(), r"__init__ must store its parameters unchanged"),
         (Noisy(), r"score\(\) is not deterministic"),
         (object(), r"needs a non-empty string attribute 'name'"),
@@ -263,3 +266,60 @@ def test_check_aligner_leaves_the_given_aligner_untouched():
     counting = Counting(options)
     check_aligner(counting)
     assert vars(counting) == {"options": []} and counting.options is options
+
+
+class Returns(BaseAligner):
+    """Returns a broken score matrix of the given ``kind``."""
+
+    name = "returns"
+
+    def __init__(self, kind: str = "list"):
+        self.kind = kind
+
+    def score(self, a, b):
+        n, m = len(a), len(b)
+        return {
+            "list": lambda: [[0.5] * m for _ in range(n)],
+            "complex": lambda: np.full((n, m), 0.5 + 1j),
+            "object": lambda: np.full((n, m), 0.5, dtype=object),
+            "bool": lambda: np.ones((n, m), dtype=bool),
+            "string": lambda: np.full((n, m), "0.5"),
+            "shape": lambda: np.zeros((m, n + 1)),
+            "inf": lambda: np.full((n, m), np.inf),
+        }[self.kind]()
+
+
+BAD_SCORES = {
+    "list": r"score\(\) returned list, expected a numpy\.ndarray",
+    "complex": r"score\(\) returned dtype complex128, expected real numbers",
+    "object": r"score\(\) returned dtype object, expected real numbers",
+    "bool": r"score\(\) returned dtype bool, expected real numbers",
+    "string": r"score\(\) returned dtype <U3, expected real numbers",
+    "shape": r"score\(\) returned shape \(\d+, \d+\), expected \(\d+, \d+\)",
+    "inf": r"score\(\) returned NaN or infinite scores",
+}
+
+
+@pytest.mark.parametrize("kind", sorted(BAD_SCORES))
+def test_check_aligner_and_run_aligner_reject_the_same_scores(kind):
+    from alignbench.baselines import RunConfig, run_aligner
+    from alignbench.load import load_benchmark
+
+    message = rf"aligner 'returns': {BAD_SCORES[kind]}"
+    with pytest.raises(AlignerCheckError, match=rf"check_aligner\(Returns\): {message}"):
+        check_aligner(Returns(kind))
+    config = RunConfig("returns", "returns", {}, "threshold", 0.5, 0.5, "")
+    with pytest.raises(DataError, match=message):
+        run_aligner(Returns(kind), load_benchmark(), config)
+
+
+def test_check_scores():
+    from alignbench.aligners import check_scores
+
+    ints = np.arange(6).reshape(2, 3)
+    checked = check_scores(ints, (2, 3), "mine")
+    assert checked.dtype == np.float64 and checked.tolist() == ints.tolist()
+    floats = np.linspace(0, 1, 6).reshape(3, 2)
+    assert check_scores(floats, (3, 2), "mine") is floats  # float64 passes through unchanged
+    with pytest.raises(DataError, match=r"^aligner 'mine': score\(\) returned shape \(3, 2\), expected \(2, 3\) "):
+        check_scores(floats, (2, 3), "mine")

@@ -20,7 +20,7 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-from alignbench.aligners import Aligner, get_aligner
+from alignbench.aligners import Aligner, check_scores, get_aligner
 from alignbench.aligners.decoding import DECODERS, decode
 from alignbench.aligners.relation import tag
 from alignbench.predictions import Prediction, PredictionArrays
@@ -79,13 +79,7 @@ def run_aligner(
     scores, labels = np.empty(space.size), np.full(space.size, NONE, dtype=np.int8)
     for k, (a, b) in enumerate(space.pairs):
         claims_a, claims_b = bench.claims_of(space.article_ids[a]), bench.claims_of(space.article_ids[b])
-        matrix = np.asarray(aligner.score(claims_a, claims_b), dtype=np.float64)
-        if matrix.shape != (len(claims_a), len(claims_b)):
-            raise DataError(
-                f"aligner {aligner.name!r} returned shape {matrix.shape}, expected {(len(claims_a), len(claims_b))}"
-            )
-        if not np.all(np.isfinite(matrix)):
-            raise DataError(f"aligner {aligner.name!r} returned non-finite scores")
+        matrix = check_scores(aligner.score(claims_a, claims_b), (len(claims_a), len(claims_b)), aligner.name)
         block = slice(int(space.offsets[k]), int(space.offsets[k + 1]))
         scores[block] = matrix.ravel()
         decided = decode(matrix, config.threshold, config.decoder)

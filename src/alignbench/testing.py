@@ -14,8 +14,8 @@ from typing import Any
 
 import numpy as np
 
-from alignbench.aligners import init_param_names
-from alignbench.records import Claim
+from alignbench.aligners import check_scores, init_param_names
+from alignbench.records import Claim, DataError
 
 _TEXTS_A = (
     "North Korea fired several short-range missiles on Saturday",
@@ -74,17 +74,10 @@ def check_aligner(aligner: Any) -> None:
         if fitted is not clone:
             raise fail("fit() must return self")
     for left, right in ((a, b), (b, a), (a[:1], b), (a, [])):
-        scores = clone.score(left, right)
-        if not isinstance(scores, np.ndarray):
-            raise fail(f"score() returned {type(scores).__name__}, expected a numpy.ndarray")
-        if scores.shape != (len(left), len(right)):
-            raise fail(
-                f"score() returned shape {scores.shape}, expected {(len(left), len(right))} (|claims_a| x |claims_b|)"
-            )
-        if not np.issubdtype(scores.dtype, np.number) or np.issubdtype(scores.dtype, np.complexfloating):
-            raise fail(f"score() returned dtype {scores.dtype}, expected real numbers")
-        if not np.all(np.isfinite(scores)):
-            raise fail("score() returned NaN or infinite scores")
+        try:
+            check_scores(clone.score(left, right), (len(left), len(right)), clone.name)
+        except DataError as err:
+            raise fail(str(err)) from None
     if not np.array_equal(clone.score(a, b), clone.score(a, b)):
         raise fail("score() is not deterministic: two calls on the same claims differ")
 

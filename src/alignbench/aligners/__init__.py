@@ -45,6 +45,25 @@ class Aligner(Protocol):
     def score(self, claims_a: Sequence[Claim], claims_b: Sequence[Claim]) -> np.ndarray: ...
 
 
+def check_scores(scores: Any, shape: tuple[int, int], name: object) -> np.ndarray:
+    """The score matrix an aligner returned, as float64, or :class:`DataError` naming the aligner.
+
+    It must be a ``numpy.ndarray`` of real numbers (integer or float dtype: not bool, complex,
+    object or strings) of ``shape`` (|claims_a|, |claims_b|), all finite. ``check_aligner`` and
+    ``run_aligner`` both use this one check.
+    """
+    where = f"aligner {name!r}: score()"
+    if not isinstance(scores, np.ndarray):
+        raise DataError(f"{where} returned {type(scores).__name__}, expected a numpy.ndarray")
+    if scores.shape != tuple(shape):
+        raise DataError(f"{where} returned shape {scores.shape}, expected {tuple(shape)} (|claims_a| x |claims_b|)")
+    if not (np.issubdtype(scores.dtype, np.integer) or np.issubdtype(scores.dtype, np.floating)):
+        raise DataError(f"{where} returned dtype {scores.dtype}, expected real numbers")
+    if not np.all(np.isfinite(scores)):
+        raise DataError(f"{where} returned NaN or infinite scores")
+    return np.asarray(scores, dtype=np.float64)
+
+
 def init_param_names(cls: type) -> list[str]:
     """The parameters of ``cls.__init__`` in signature order, keyword-only ones included.
 
