@@ -127,9 +127,9 @@ def test_relation_tagger_rules():
 def test_unknown_aligner_suggests_a_name(capsys):
     with pytest.raises(DataError, match=r"unknown aligner 'tfid' \(did you mean 'tfidf'\?\)"):
         get_aligner("tfid")
-    assert main(["eval", "--aligner", "fuzzzy", "--threshold", "0.5"]) == 1
+    assert main(["eval", "--aligner", "fuzzzy", "--threshold", "0.5"]) == 2
     assert "did you mean 'fuzzy'" in capsys.readouterr().err
-    assert main(["eval", "--aligner", "no_such_module:X", "--threshold", "0.5"]) == 1
+    assert main(["eval", "--aligner", "no_such_module:X", "--threshold", "0.5"]) == 2
     assert "cannot import aligner module 'no_such_module'" in capsys.readouterr().err
     with pytest.raises(DataError, match="expected KEY=VALUE"):
         parse_params(["seed"])
@@ -323,3 +323,40 @@ def test_check_scores():
     assert check_scores(floats, (3, 2), "mine") is floats  # float64 passes through unchanged
     with pytest.raises(DataError, match=r"^aligner 'mine': score\(\) returned shape \(3, 2\), expected \(2, 3\) "):
         check_scores(floats, (2, 3), "mine")
+
+
+@pytest.mark.parametrize(
+    ("name", "params", "message"),
+    [
+        ("tfidf", {"analyzer": "nope"}, "tfidf: analyzer must be one of word, char, char_wb, got 'nope'"),
+        ("tfidf-char", {"ngram_max": 2}, "tfidf-char: ngram_max must be an integer >= ngram_min, got 2"),
+        ("tfidf", {"sublinear_tf": 1}, "tfidf: sublinear_tf must be true or false, got 1"),
+        ("fuzzy", {"scorer": "partial_ratio_alignment"}, "fuzzy: scorer must be one of ratio, "),
+        ("fuzzy", {"workers": True}, "fuzzy: workers must be an integer >= 1, or -1 for all cores, got True"),
+        ("random", {"seed": -1}, "random: seed must be an integer >= 0, got -1"),
+        ("random", {"seed": "x" * 500}, r"random: seed must be an integer >= 0, got 'x{60}\.\.\.\(500 chars\)'$"),
+    ],
+)
+def test_builtin_parameters_are_checked_before_any_work(name, params, message):
+    from alignbench.records import UsageError
+
+    with pytest.raises(UsageError, match=message):
+        get_aligner(name, **params)
+    cls = type(get_aligner(name))
+    a, b = claims("a", "north korea fired missiles"), claims("b", "talks stalled")
+    with pytest.raises(UsageError, match=message):
+        cls(**params).fit(["north korea fired missiles", "talks stalled"])
+    with pytest.raises(UsageError, match=message):
+        cls(**params).score(a, b)
+
+
+def test_builtin_parameters_accept_every_allowed_value():
+    a = claims("a", "The missiles flew 70 to 200 kilometres", "Talks stalled")
+    b = claims("b", "The projectiles flew about 70-100 kilometers", "talks have stalled!", "x")
+    fuzzy = get_aligner("fuzzy", scorer="ratio", processor="none", workers=1, field="statement")
+    raw = process.cdist([c.text for c in a], [c.text for c in b], scorer=fuzz.ratio, processor=None)
+    assert np.allclose(fuzzy.score(a, b), raw / 100, atol=1e-6)
+    for analyzer in ("word", "char", "char_wb"):
+        tfidf = get_aligner("tfidf", analyzer=analyzer, ngram_min=np.int64(2), ngram_max=2, lowercase=False)
+        assert tfidf.fit([c.text for c in a + b]).score(a, b).shape == (2, 3)
+    assert get_aligner("random", seed=np.uint64(2**63)).score(a, b).shape == (2, 3)

@@ -13,6 +13,7 @@ import contextlib
 import difflib
 import importlib
 import inspect
+import numbers
 import os
 import sys
 from collections.abc import Sequence
@@ -20,7 +21,7 @@ from typing import Any, Protocol, runtime_checkable
 
 import numpy as np
 
-from alignbench.records import Claim, DataError
+from alignbench.records import Claim, DataError, UsageError, shorten
 
 #: Built-in aligners, as lazy ``module:Class`` strings.
 REGISTRY: dict[str, str] = {
@@ -43,6 +44,11 @@ class Aligner(Protocol):
     def get_params(self) -> dict[str, Any]: ...
 
     def score(self, claims_a: Sequence[Claim], claims_b: Sequence[Claim]) -> np.ndarray: ...
+
+
+def is_integer(value: object) -> bool:
+    """An integer (Python or NumPy), not a bool."""
+    return isinstance(value, numbers.Integral) and not isinstance(value, bool | np.bool_)
 
 
 def check_scores(scores: Any, shape: tuple[int, int], name: object) -> np.ndarray:
@@ -104,14 +110,30 @@ class BaseAligner:
         return {name: getattr(self, name) for name in self._param_names()}
 
     def fit(self, texts: Sequence[str]) -> BaseAligner:
-        """Learn from unlabelled texts (no-op by default); returns self."""
+        """Check the parameters, then learn from unlabelled texts (nothing to learn by default); returns self."""
+        self._validate()
         return self
+
+    def _validate(self) -> None:
+        """Check the parameters before any work (no-op here; the built-in aligners check theirs).
+
+        Raises :class:`UsageError` naming the parameter, what it must be and the value it got.
+        Called by :func:`get_aligner` and by the built-in aligners' ``fit`` and ``score``.
+        """
+
+    def _invalid(self, param: str, allowed: str) -> UsageError:
+        """The error for a bad parameter value: ``"<name>: <param> must be <allowed>, got <value>"``."""
+        return UsageError(f"{self.name}: {param} must be {allowed}, got {shorten(getattr(self, param, None))}")
+
+    def _check_field(self) -> None:
+        field = getattr(self, "field", "text")
+        if not (isinstance(field, str) and field in FIELDS):
+            raise self._invalid("field", f"one of {', '.join(FIELDS)}")
 
     def texts(self, claims: Sequence[Claim]) -> list[str]:
         """The text of each claim that this aligner reads (``field``: text, context or statement)."""
+        self._check_field()
         field = getattr(self, "field", "text")
-        if field not in FIELDS:
-            raise DataError(f"{self.name}: field must be one of {', '.join(FIELDS)}, got {field!r}")
         return [(getattr(c, field) or c.text) for c in claims]
 
     def __repr__(self) -> str:
@@ -137,20 +159,112 @@ def _import_from_cwd(module_name: str) -> Any:
                 sys.path.remove(cwd)
 
 
-def _import(spec: str, user: bool = False) -> type:
+def _describe(err: BaseException) -> str:
+    """``"ValueError: message"`` on one line."""
+    text = " ".join(str(err).split())
+    return f"{type(err).__name__}: {text}" if text else type(err).__name__
+
+
+def _import(spec: str, user: bool = False) -> Any:
+    """The object a ``module:Class`` spec names; a user's module is also searched in the working directory."""
     module_name, _, attr = spec.partition(":")
+    if not module_name:
+        raise UsageError(f"aligner spec {shorten(spec)} has an empty module name; expected package.module:Class")
+    if not attr:
+        raise UsageError(f"aligner spec {shorten(spec)} has an empty class name; expected package.module:Class")
     try:
         module = _import_from_cwd(module_name) if user else importlib.import_module(module_name)
-    except ImportError as err:
-        raise DataError(f"cannot import aligner module {module_name!r}: {err}") from None
+    except ModuleNotFoundError as err:
+        if err.name and (module_name == err.name or module_name.startswith(err.name + ".")):
+            raise UsageError(f"cannot import aligner module {shorten(module_name)}: {err}") from None
+        raise DataError(f"cannot import aligner module {shorten(module_name)}: {_describe(err)}") from None
+    except Exception as err:  # the user's module runs at import and may raise anything
+        raise DataError(f"cannot import aligner module {shorten(module_name)}: {_describe(err)}") from None
     try:
         return getattr(module, attr)
     except AttributeError:
-        raise DataError(f"module {module_name!r} has no aligner class {attr!r}") from None
+        classes = [n for n, v in vars(module).items() if inspect.isclass(v) and not n.startswith("_")]
+        hint = difflib.get_close_matches(attr, classes, n=1)
+        raise UsageError(
+            f"module {shorten(module_name)} has no aligner class {shorten(attr)}"
+            + (f" (did you mean {hint[0]!r}?)" if hint else "")
+        ) from None
+
+
+_WHAT_AN_ALIGNER_IS = (
+    "an aligner is a class with a name, score(claims_a, claims_b) and get_params(); "
+    "subclass alignbench.aligners.BaseAligner"
+)
+
+
+def _check_class(cls: Any, spec: str) -> None:
+    """``cls`` is a class with ``score`` and ``get_params`` whose parameters can be named (before building it)."""
+    if not inspect.isclass(cls):
+        raise UsageError(
+            f"aligner {shorten(spec)} is not an aligner: {getattr(cls, '__name__', spec)} is a "
+            f"{type(cls).__name__}, not a class"
+        )
+    missing = [f"{method}()" for method in ("score", "get_params") if not callable(getattr(cls, method, None))]
+    if missing:
+        raise UsageError(
+            f"aligner {shorten(spec)} is not an aligner: {cls.__name__} has no {' or '.join(missing)} "
+            f"({_WHAT_AN_ALIGNER_IS})"
+        )
+    if issubclass(cls, BaseAligner):
+        try:
+            cls._param_names()
+        except TypeError as err:
+            raise UsageError(f"aligner {shorten(spec)}: {err}") from None
+
+
+def _check_param_names(cls: type, spec: str, params: dict[str, Any]) -> None:
+    """Every key of ``params`` is a parameter of ``cls.__init__`` (unless it takes ``**kwargs``)."""
+    if cls.__init__ is object.__init__:
+        accepted: list[str] = []
+    else:
+        try:
+            signature = inspect.signature(cls.__init__)
+        except (TypeError, ValueError):  # not introspectable: let the constructor decide
+            return
+        kinds = {p.kind for p in signature.parameters.values()}
+        if inspect.Parameter.VAR_KEYWORD in kinds:
+            return
+        named = (inspect.Parameter.POSITIONAL_OR_KEYWORD, inspect.Parameter.KEYWORD_ONLY)
+        accepted = [p.name for p in signature.parameters.values() if p.name != "self" and p.kind in named]
+    for key in params:
+        if key not in accepted:
+            hint = difflib.get_close_matches(key, accepted, n=1)
+            raise UsageError(
+                f"aligner {shorten(spec)} has no parameter {shorten(key)}"
+                + (f" (did you mean {hint[0]!r}?)" if hint else "")
+                + (f"; its parameters: {', '.join(accepted)}" if accepted else "; it takes no parameters")
+            )
+
+
+def _check_instance(aligner: Any, spec: str) -> None:
+    """A built aligner has a name and a ``get_params()`` that returns a dict; built-ins check their parameters."""
+    if not isinstance(getattr(aligner, "name", None), str) or not aligner.name:
+        raise UsageError(
+            f"aligner {shorten(spec)} is not an aligner: {type(aligner).__name__} has no name "
+            "(a non-empty string attribute)"
+        )
+    try:
+        params = aligner.get_params()
+    except Exception as err:  # a third party's get_params may raise anything
+        raise UsageError(f"aligner {shorten(spec)}: get_params() raised {_describe(err)}") from None
+    if not isinstance(params, dict):
+        raise UsageError(f"aligner {shorten(spec)}: get_params() returned {type(params).__name__}, expected dict")
+    if isinstance(aligner, BaseAligner):
+        aligner._validate()
 
 
 def get_aligner(name: str, **params: Any) -> Aligner:
-    """An aligner by registered name or ``"package.module:Class"``, built with ``params``."""
+    """An aligner by registered name or ``"package.module:Class"``, built with ``params`` and checked.
+
+    Everything is checked before any scoring: the name or spec, that it names an aligner class, the
+    parameter names and (for the built-in aligners) their values. :class:`UsageError` for a bad name,
+    spec or parameter; :class:`DataError` when a user's module fails to import.
+    """
     if ":" in name:
         cls = _import(name, user=True)
     elif name in REGISTRY:
@@ -158,15 +272,21 @@ def get_aligner(name: str, **params: Any) -> Aligner:
     else:
         hint = difflib.get_close_matches(name, REGISTRY, n=1)
         known = ", ".join(REGISTRY)
-        raise DataError(
-            f"unknown aligner {name!r}"
+        raise UsageError(
+            f"unknown aligner {shorten(name)}"
             + (f" (did you mean {hint[0]!r}?)" if hint else "")
             + f"; built-in: {known}; or give package.module:Class"
         )
+    _check_class(cls, name)
+    _check_param_names(cls, name, params)
     try:
-        return cls(**params)
-    except TypeError as err:
-        raise DataError(f"cannot build aligner {name!r} with parameters {params}: {err}") from None
+        aligner = cls(**params)
+    except Exception as err:  # a third party's constructor may raise anything
+        raise UsageError(
+            f"cannot build aligner {shorten(name)} with parameters {shorten(params)}: {_describe(err)}"
+        ) from None
+    _check_instance(aligner, name)
+    return aligner
 
 
 def parse_params(items: Sequence[str]) -> dict[str, Any]:
@@ -177,7 +297,7 @@ def parse_params(items: Sequence[str]) -> dict[str, Any]:
     for item in items:
         key, sep, value = item.partition("=")
         if not sep or not key:
-            raise DataError(f"--param {item!r}: expected KEY=VALUE")
+            raise UsageError(f"--param {shorten(item)}: expected KEY=VALUE")
         try:
             params[key] = json.loads(value)
         except json.JSONDecodeError:

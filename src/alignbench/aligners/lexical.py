@@ -14,8 +14,26 @@ import numpy as np
 if TYPE_CHECKING:
     from sklearn.feature_extraction.text import TfidfVectorizer
 
-from alignbench.aligners import BaseAligner
-from alignbench.records import Claim, DataError
+from alignbench.aligners import BaseAligner, is_integer
+from alignbench.records import Claim
+
+#: ``TfidfVectorizer`` analyzers.
+ANALYZERS = ("word", "char", "char_wb")
+#: Scorers of ``rapidfuzz.fuzz`` that ``process.cdist`` can use (similarities in [0, 100]).
+FUZZY_SCORERS = (
+    "ratio",
+    "partial_ratio",
+    "token_sort_ratio",
+    "token_set_ratio",
+    "token_ratio",
+    "partial_token_sort_ratio",
+    "partial_token_set_ratio",
+    "partial_token_ratio",
+    "WRatio",
+    "QRatio",
+)
+#: ``rapidfuzz.utils`` processors, or none.
+PROCESSORS = ("default_process", "none")
 
 
 class TfidfAligner(BaseAligner):
@@ -56,13 +74,27 @@ class TfidfAligner(BaseAligner):
             dtype=np.float64,
         )
 
+    def _validate(self) -> None:
+        self._check_field()
+        if not (isinstance(self.analyzer, str) and self.analyzer in ANALYZERS):
+            raise self._invalid("analyzer", f"one of {', '.join(ANALYZERS)}")
+        if not is_integer(self.ngram_min) or self.ngram_min < 1:
+            raise self._invalid("ngram_min", "an integer >= 1")
+        if not is_integer(self.ngram_max) or self.ngram_max < self.ngram_min:
+            raise self._invalid("ngram_max", "an integer >= ngram_min")
+        for flag in ("lowercase", "sublinear_tf"):
+            if not isinstance(getattr(self, flag), bool | np.bool_):
+                raise self._invalid(flag, "true or false")
+
     def fit(self, texts: Sequence[str]) -> TfidfAligner:
         """Learn vocabulary and IDF from unlabelled texts."""
+        self._validate()
         self.vectorizer_ = self._vectorizer().fit(list(texts))
         return self
 
     def score(self, claims_a: Sequence[Claim], claims_b: Sequence[Claim]) -> np.ndarray:
         """Cosine similarities in [0, 1], shape (|a|, |b|)."""
+        self._validate()
         a, b = self.texts(claims_a), self.texts(claims_b)
         if not a or not b:
             return np.zeros((len(a), len(b)))
@@ -110,18 +142,22 @@ class FuzzyAligner(BaseAligner):
         self.processor = processor
         self.workers = workers
 
+    def _validate(self) -> None:
+        self._check_field()
+        if not (isinstance(self.scorer, str) and self.scorer in FUZZY_SCORERS):
+            raise self._invalid("scorer", f"one of {', '.join(FUZZY_SCORERS)} (functions of rapidfuzz.fuzz)")
+        if not (isinstance(self.processor, str) and self.processor in PROCESSORS):
+            raise self._invalid("processor", f"one of {', '.join(PROCESSORS)}")
+        if not is_integer(self.workers) or not (self.workers == -1 or self.workers >= 1):
+            raise self._invalid("workers", "an integer >= 1, or -1 for all cores")
+
     def score(self, claims_a: Sequence[Claim], claims_b: Sequence[Claim]) -> np.ndarray:
         """Similarities in [0, 1], shape (|a|, |b|)."""
         from rapidfuzz import fuzz, process, utils
 
-        scorer = getattr(fuzz, self.scorer, None)
-        if scorer is None:
-            raise DataError(
-                f"fuzzy: unknown scorer {self.scorer!r} (a function of rapidfuzz.fuzz, e.g. token_set_ratio)"
-            )
-        processor = None if self.processor == "none" else getattr(utils, self.processor, None)
-        if processor is None and self.processor != "none":
-            raise DataError(f"fuzzy: unknown processor {self.processor!r} (default_process or none)")
+        self._validate()
+        scorer = getattr(fuzz, self.scorer)
+        processor = None if self.processor == "none" else getattr(utils, self.processor)
         a, b = self.texts(claims_a), self.texts(claims_b)
         if not a or not b:
             return np.zeros((len(a), len(b)))
