@@ -134,9 +134,13 @@ def test_stale_temp_folders_of_dead_builds_are_removed_but_foreign_ones_kept(sou
 def test_temp_folders_are_ignored_by_git_and_left_out_of_the_sdist(tmp_path):
     import tarfile
 
+    repo = tmp_path / "repo"  # the project's .gitignore in a throwaway repository (CI copies have no .git)
+    repo.mkdir()
+    (repo / ".gitignore").write_bytes((ROOT / ".gitignore").read_bytes())
+    subprocess.run(["git", "init", "-q"], cwd=repo, check=True)
     ignored = subprocess.run(
         ["git", "check-ignore", ".data-build-123-abcd", ".data-old-123-abcd"],
-        cwd=ROOT,
+        cwd=repo,
         capture_output=True,
         text=True,
     )

@@ -216,6 +216,11 @@ def _cmd_eval(args: argparse.Namespace) -> int:
     _check_eval_flags(args)
     _check_numbers(args)
     names = _metric_selection(args.metrics)
+    if args.aligner:
+        config = _run_config(args)
+        from alignbench.aligners import get_aligner
+
+        get_aligner(config.aligner, **config.params)  # a bad name or parameter fails before any work
     from alignbench.evaluate import evaluate
     from alignbench.report import format_report
     from alignbench.space import CandidateSpace
@@ -228,7 +233,6 @@ def _cmd_eval(args: argparse.Namespace) -> int:
     if args.aligner:
         from alignbench.baselines import evaluate_config
 
-        config = _run_config(args)
         report = evaluate_config(config, bench, dataset, space, **options)
         inputs: tuple[str | None, ...] = (args.config,)
     else:
@@ -312,6 +316,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
 
     check_output(args.output, (args.config,))
     config = _run_config(args)
+    get_aligner(config.aligner, **config.params)  # a bad name or parameter fails before any work
     bench, _ = _load_gold(args)
     space = CandidateSpace(bench)
     preds = run_aligner(get_aligner(config.aligner, **config.params), bench, config, space)
