@@ -14,11 +14,11 @@ from alignbench.metrics import (
     NONE,
     RECALL_CUTOFFS,
     RELATED,
-    Metric,
     average_precision,
     bootstrap_average_precision,
     bootstrap_pair_metrics,
     confusion,
+    metric_names,
     pair_metrics,
     percentile_interval,
     query_ranks,
@@ -32,6 +32,8 @@ from alignbench.space import CandidateSpace
 
 #: Below this many article pairs the bootstrap resamples source claims instead of article pairs.
 MIN_PAIRS_FOR_PAIR_BOOTSTRAP = 30
+
+__all__ = ["MIN_PAIRS_FOR_PAIR_BOOTSTRAP", "evaluate", "metric_names"]  # metric_names: moved to metrics
 
 
 def _point_metrics(
@@ -160,10 +162,3 @@ def evaluate(
         unit_confusion=unit_conf.reshape(n_units, -1).tolist(),
         per_pair=rows,
     )
-
-
-def metric_names(selection: list[Metric] | None = None) -> list[str]:
-    """Names of the metrics to show, in canonical order (all by default)."""
-    from alignbench.metrics import ALL_METRICS
-
-    return [str(m) for m in (selection or ALL_METRICS)]

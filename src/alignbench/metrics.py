@@ -97,6 +97,11 @@ ALL_METRICS: tuple[Metric, ...] = (
 )
 
 
+def metric_names(selection: list[Metric] | None = None) -> list[str]:
+    """Names of the metrics to show, in canonical order (all by default)."""
+    return [str(m) for m in (selection or ALL_METRICS)]
+
+
 def _ratio(num: np.ndarray, den: np.ndarray, undefined: float = 0.0) -> np.ndarray:
     num, den = np.asarray(num, dtype=np.float64), np.asarray(den, dtype=np.float64)
     return np.divide(num, den, out=np.full(np.broadcast(num, den).shape, undefined), where=den != 0)

@@ -14,6 +14,7 @@ import io
 import json
 from typing import Any
 
+from alignbench.metrics import metric_names
 from alignbench.records import LABELS, DataError
 
 FORMATS = ("table", "json", "markdown", "latex", "csv")
@@ -121,8 +122,6 @@ def latex_escape(text: str) -> str:
 
 def format_report(report: Report, fmt: str = "table", names: list[str] | None = None) -> str:
     """The report in one of ``FORMATS``; ``names`` selects metric rows (JSON always holds all)."""
-    from alignbench.evaluate import metric_names
-
     names = names or metric_names()
     if fmt == "json":
         return report.to_json()

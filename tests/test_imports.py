@@ -1,0 +1,61 @@
+"""The package's modules import each other without cycles (function-local imports included)."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import alignbench
+
+PACKAGE = Path(alignbench.__file__).parent
+
+
+def _import_graph() -> dict[str, set[str]]:
+    """Module -> the alignbench modules it imports anywhere in its code (not the package root:
+    modules take ``__version__`` from it)."""
+    graph: dict[str, set[str]] = {}
+    for path in PACKAGE.rglob("*.py"):
+        parts = path.relative_to(PACKAGE.parent).with_suffix("").parts
+        module = ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+        deps: set[str] = set()
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                deps.add(node.module)
+            elif isinstance(node, ast.Import):
+                deps.update(alias.name for alias in node.names)
+        graph[module] = {d for d in deps if d.startswith("alignbench.") and d != module}
+    return graph
+
+
+def _cycle(graph: dict[str, set[str]]) -> list[str] | None:
+    state: dict[str, int] = {}  # 1: on the current path, 2: done
+
+    def visit(node: str, path: list[str]) -> list[str] | None:
+        state[node] = 1
+        for dep in sorted(graph.get(node, ())):
+            if state.get(dep) == 1:
+                return [*path[path.index(dep) :], dep] if dep in path else [*path, dep]
+            if dep not in state and (found := visit(dep, [*path, dep])):
+                return found
+        state[node] = 2
+        return None
+
+    for start in sorted(graph):
+        if start not in state and (found := visit(start, [start])):
+            return found
+    return None
+
+
+def test_no_import_cycles():
+    graph = _import_graph()
+    assert "alignbench.evaluate" in graph["alignbench.baselines"]  # the graph sees real imports
+    cycle = _cycle(graph)
+    assert cycle is None, "import cycle: " + " -> ".join(cycle or [])
+
+
+def test_formatting_does_not_need_the_scorer():
+    assert not {"alignbench.evaluate", "alignbench.compare"} & _import_graph()["alignbench.report"]
+    from alignbench.evaluate import metric_names  # still importable from its old home
+    from alignbench.metrics import ALL_METRICS
+
+    assert metric_names() == [str(m) for m in ALL_METRICS]
