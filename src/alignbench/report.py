@@ -12,10 +12,11 @@ import csv
 import dataclasses
 import io
 import json
+import math
 from typing import Any
 
 from alignbench.metrics import metric_names
-from alignbench.records import LABELS, DataError
+from alignbench.records import LABELS, DataError, shorten
 
 FORMATS = ("table", "json", "markdown", "latex", "csv")
 HEADLINE = ("link.F1", "labeled.F1", "relation.F1@contradiction", "rank.AP")
@@ -56,11 +57,186 @@ class Report:
             data = json.loads(text)
         except json.JSONDecodeError as err:
             raise DataError(f"{source}:{err.lineno}: not valid JSON ({err.msg})") from None
-        fields = [f.name for f in dataclasses.fields(cls)]
-        if not isinstance(data, dict) or set(data) != set(fields):
-            missing = sorted(set(fields) - set(data)) if isinstance(data, dict) else fields
-            raise DataError(f"{source}: not an alignbench report (missing {', '.join(missing) or 'nothing'})")
+        problem = structure_problem(data)
+        if problem:
+            raise DataError(f"{source}: not an alignbench report ({problem})")
         return cls(**data)
+
+
+# --- structure check ------------------------------------------------------------------------------
+
+
+class _Bad(Exception):
+    """One structural problem of a report, with where it is."""
+
+
+def _show(value: Any) -> str:
+    """A short rendering of a bad JSON value: strings quoted, containers by their JSON text."""
+    if isinstance(value, str):
+        return shorten(value, 60)
+    if isinstance(value, bool) or value is None:
+        return json.dumps(value)
+    text = repr(value) if isinstance(value, (int, float)) else json.dumps(value, ensure_ascii=False)
+    return text if len(text) <= 60 else f"{text[:40]}...({len(text)} chars)"
+
+
+def _kind(value: Any) -> str:
+    if isinstance(value, dict):
+        return "an object"
+    if isinstance(value, list):
+        return "an array"
+    if isinstance(value, str):
+        return "a string"
+    return _show(value)
+
+
+def _object(value: Any, where: str) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise _Bad(f"{where}: expected an object, got {_kind(value)}")
+    return value
+
+
+def _array(value: Any, where: str) -> list[Any]:
+    if not isinstance(value, list):
+        raise _Bad(f"{where}: expected an array, got {_kind(value)}")
+    return value
+
+
+def _string(value: Any, where: str) -> str:
+    if not isinstance(value, str):
+        raise _Bad(f"{where}: expected a string, got {_kind(value)}")
+    return value
+
+
+def _count(value: Any, where: str) -> int:
+    if type(value) is not int or value < 0:
+        raise _Bad(f"{where}: expected a non-negative integer, got {_show(value)}")
+    return value
+
+
+def _number(value: Any, where: str) -> float:
+    if type(value) not in (int, float) or not math.isfinite(value):
+        raise _Bad(f"{where}: expected a finite number, got {_show(value)}")
+    return value
+
+
+def _level(value: Any, where: str) -> float:
+    if type(value) not in (int, float) or not 0 < value < 1:
+        raise _Bad(f"{where}: expected a number between 0 and 1, got {_show(value)}")
+    return value
+
+
+def _keys(data: dict[str, Any], where: str, required: Any, optional: Any = ()) -> None:
+    prefix = f"{where}: " if where else ""
+    missing = [k for k in required if k not in data]
+    if missing:
+        raise _Bad(f"{prefix}missing key{'s' * (len(missing) > 1)} {', '.join(map(repr, missing))}")
+    unknown = [k for k in data if k not in required and k not in optional]
+    if unknown:
+        raise _Bad(f"{prefix}unknown key{'s' * (len(unknown) > 1)} {', '.join(shorten(k, 40) for k in unknown)}")
+
+
+def _counts(value: Any, where: str, length: int) -> list[int]:
+    row = _array(value, where)
+    if len(row) != length:
+        raise _Bad(f"{where}: expected {length} counts, got {len(row)}")
+    for j, v in enumerate(row):
+        if type(v) is not int or v < 0:
+            _count(v, f"{where}[{j}]")
+    return row
+
+
+def _name_map(value: Any, where: str, check: Any) -> None:
+    for key, v in _object(value, where).items():
+        check(v, f"{where}[{shorten(key, 40)}]")
+
+
+def _interval(value: Any, where: str) -> None:
+    ok = isinstance(value, list) and len(value) == 2
+    ok = ok and all(type(v) in (int, float) and math.isfinite(v) for v in value) and value[0] <= value[1]
+    if not ok:
+        raise _Bad(f"{where}: expected [low, high], got {_show(value)}")
+
+
+_FIELDS = (
+    "alignbench_version",
+    "metric_version",
+    "dataset",
+    "system",
+    "threshold",
+    "supports",
+    "metrics",
+    "ci",
+    "bootstrap",
+    "confusion",
+    "units",
+    "unit_confusion",
+    "per_pair",
+)
+#: The keys of a report's ``bootstrap`` block and how each is checked.
+_BOOTSTRAP = {
+    "resamples": _count,
+    "seed": _count,
+    "level": _level,
+    "method": _string,
+    "unit": _string,
+    "n_units": _count,
+}
+_BOOTSTRAP_OPTIONAL = {"numpy_version": _string, "metrics": _string}
+
+
+def _check(data: Any) -> None:
+    if not isinstance(data, dict):
+        raise _Bad(f"expected an object, got {_kind(data)}")
+    _keys(data, "", _FIELDS)
+    for key in ("alignbench_version", "metric_version"):
+        _string(data[key], key)
+    for key in ("dataset", "system", "threshold"):
+        _object(data[key], key)
+    _name_map(data["supports"], "supports", _count)
+    _name_map(data["metrics"], "metrics", _number)
+    _name_map(data["ci"], "ci", _interval)
+    boot = _object(data["bootstrap"], "bootstrap")
+    _keys(boot, "bootstrap", _BOOTSTRAP, _BOOTSTRAP_OPTIONAL)
+    for key, check in {**_BOOTSTRAP, **_BOOTSTRAP_OPTIONAL}.items():
+        if key in boot:
+            check(boot[key], f"bootstrap.{key}")
+    units = _array(data["units"], "units")
+    seen: set[str] = set()
+    for i, unit in enumerate(units):
+        if _string(unit, f"units[{i}]") in seen:
+            raise _Bad(f"units[{i}]: {shorten(unit, 40)} is listed twice")
+        seen.add(unit)
+    if boot["n_units"] != len(units):
+        raise _Bad(f"bootstrap.n_units: {boot['n_units']} but {len(units)} units")
+    n = len(LABELS)
+    matrix = _array(data["confusion"], "confusion")
+    if len(matrix) != n:
+        raise _Bad(f"confusion: expected {n} rows, got {len(matrix)}")
+    total = [v for i, row in enumerate(matrix) for v in _counts(row, f"confusion[{i}]", n)]
+    rows = _array(data["unit_confusion"], "unit_confusion")
+    if len(rows) != len(units):
+        raise _Bad(f"unit_confusion: {len(rows)} rows but {len(units)} units")
+    summed = [0] * (n * n)
+    for i, row in enumerate(rows):
+        summed = [x + y for x, y in zip(summed, _counts(row, f"unit_confusion[{i}]", n * n), strict=True)]
+    if rows and summed != total:
+        raise _Bad("confusion is not the sum of unit_confusion")
+    for i, pair in enumerate(_array(data["per_pair"], "per_pair")):
+        where = f"per_pair[{i}]"
+        _keys(_object(pair, where), where, ("article_pair", "supports", "metrics"))
+        _string(pair["article_pair"], f"{where}.article_pair")
+        _name_map(pair["supports"], f"{where}.supports", _count)
+        _name_map(pair["metrics"], f"{where}.metrics", _number)
+
+
+def structure_problem(data: Any) -> str | None:
+    """What is wrong with the structure of a report's parsed JSON (None if nothing is)."""
+    try:
+        _check(data)
+    except _Bad as bad:
+        return str(bad)
+    return None
 
 
 def _num(value: float | None) -> str:
