@@ -10,13 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from alignbench.metrics import (
-    bootstrap_pair_metrics,
-    pair_metrics,
-    paired_p_value,
-    percentile_interval,
-    resample_weights,
-)
+from alignbench.metrics import Metric, bootstrap, bootstrap_pair_metrics, pair_metrics
 from alignbench.records import RELATIONS, DataError
 from alignbench.report import Report
 
@@ -48,28 +42,30 @@ def compare(a: Report, b: Report, names: tuple[str, ...] = COMPARED) -> list[dic
         raise DataError("the first report was made without bootstrap resamples")
     macro = [rel for rel in RELATIONS if a.supports.get(f"gold.{rel}", 0) > 0]
     conf_a, conf_b = np.array(a.unit_confusion, dtype=np.float64), np.array(b.unit_confusion, dtype=np.float64)
-    weights = resample_weights(len(a.units), resamples, seed)
     point_a = pair_metrics(conf_a.sum(axis=0).reshape(6, 6), macro)
     point_b = pair_metrics(conf_b.sum(axis=0).reshape(6, 6), macro)
-    boot_a = bootstrap_pair_metrics(conf_a, weights, macro)
-    boot_b = bootstrap_pair_metrics(conf_b, weights, macro)
+    metrics = [m for m in point_a if str(m) in names]
+    observed = {m: float(point_b[m] - point_a[m]) for m in metrics}
+
+    def differences(weights: np.ndarray) -> dict[Metric, np.ndarray]:
+        boot_a = bootstrap_pair_metrics(conf_a, weights, macro)
+        boot_b = bootstrap_pair_metrics(conf_b, weights, macro)
+        return {m: boot_b[m] - boot_a[m] for m in metrics}
+
+    summaries = bootstrap(differences, len(a.units), resamples, seed, observed=observed)
     rows = []
-    for metric in point_a:
-        name = str(metric)
-        if name not in names:
-            continue
-        delta = float(point_b[metric] - point_a[metric])
-        deltas = boot_b[metric] - boot_a[metric]
-        low, high = percentile_interval(deltas) or (float("nan"), float("nan"))
+    for metric in metrics:
+        summary = summaries[metric]
+        low, high = summary.interval or (float("nan"), float("nan"))
         rows.append(
             {
-                "metric": name,
+                "metric": str(metric),
                 "a": float(point_a[metric]),
                 "b": float(point_b[metric]),
-                "delta": delta,
+                "delta": observed[metric],
                 "ci_low": low,
                 "ci_high": high,
-                "p": paired_p_value(deltas, delta),
+                "p": summary.extreme / summary.defined if summary.defined else 1.0,
             }
         )
     return sorted(rows, key=lambda r: names.index(str(r["metric"])))

@@ -14,15 +14,15 @@ from alignbench.metrics import (
     NONE,
     RECALL_CUTOFFS,
     RELATED,
+    Metric,
+    ResampledAP,
     average_precision,
-    bootstrap_average_precision,
+    bootstrap,
     bootstrap_pair_metrics,
     confusion,
     metric_names,
     pair_metrics,
-    percentile_interval,
     query_ranks,
-    resample_weights,
     set_scores,
 )
 from alignbench.predictions import PredictionArrays
@@ -124,13 +124,14 @@ def evaluate(
     macro = [rel for i, rel in enumerate(RELATIONS) if supports.get(f"gold.{rel}", 0) > 0]
     ci: dict[str, list[float]] = {}
     if resamples > 0 and n_units > 0:
-        weights = resample_weights(n_units, resamples, seed)
-        samples = bootstrap_pair_metrics(unit_conf, weights, macro)
-        samples[AP] = bootstrap_average_precision(score, space.gold < N_SURE, space.gold == RELATED, cand_unit, weights)
-        for metric, draws in samples.items():
-            interval = percentile_interval(draws)
-            if interval is not None:
-                ci[str(metric)] = list(interval)
+        resampled_ap = ResampledAP(score, space.gold < N_SURE, space.gold == RELATED, cand_unit)
+
+        def statistic(weights: np.ndarray) -> dict[Metric, np.ndarray]:
+            return {**bootstrap_pair_metrics(unit_conf, weights, macro), AP: resampled_ap(weights)}
+
+        for metric, summary in bootstrap(statistic, n_units, resamples, seed).items():
+            if summary.interval is not None:
+                ci[str(metric)] = list(summary.interval)
 
     rows = []
     if per_pair:
