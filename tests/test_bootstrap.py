@@ -122,3 +122,15 @@ def test_bootstrap_memory_does_not_grow_with_resamples(tmp_path):
     finally:
         metrics.BOOTSTRAP_MEMORY = budget
     assert report.ci == whole.ci
+
+
+def test_ap_of_a_resample_without_sure_links_is_undefined():
+    """Like every other metric with a zero denominator in a resample: NaN, left out of the interval."""
+    score = np.array([0.9, 0.5, 0.4, 0.1])
+    positive = np.array([True, False, False, False])
+    unit = np.array([0, 0, 1, 1])
+    weights = np.array([[2.0, 0.0], [0.0, 2.0], [1.0, 1.0]])
+    ap = bootstrap_average_precision(score, positive, np.zeros(4, dtype=bool), unit, weights)
+    assert ap[0] == 1.0 and ap[2] == 1.0 and np.isnan(ap[1])
+    none = bootstrap_average_precision(score, np.zeros(4, dtype=bool), np.zeros(4, dtype=bool), unit, weights)
+    assert np.isnan(none).all()

@@ -11,6 +11,7 @@ from alignbench.cli import main
 from alignbench.compare import compare
 from alignbench.evaluate import evaluate
 from alignbench.predictions import read_predictions
+from alignbench.records import DataError
 from alignbench.report import FORMATS, Report, format_report, latex_escape
 from alignbench.space import CandidateSpace
 
@@ -99,3 +100,23 @@ def test_compare_identical_and_different(tmp_path, report, capsys):
     b.write_text("{}")
     assert main(["compare", str(a), str(b)]) == 1
     assert "not an alignbench report" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"seed": 1}, r"bootstrapped differently \(seed 0 vs 1\)"),
+        ({"resamples": 99}, r"bootstrapped differently \(resamples 100 vs 99\)"),
+        ({"unit": "article_pair"}, r"bootstrapped differently \(unit 'source_claim' vs 'article_pair'\)"),
+    ],
+)
+def test_compare_refuses_reports_bootstrapped_differently(report, change, message):
+    """compare redraws A's resamples for B: both must have been made with the same ones."""
+    import dataclasses
+
+    other = dataclasses.replace(report, bootstrap={**report.bootstrap, **change})
+    with pytest.raises(DataError, match=message):
+        compare(report, other)
+    units = dataclasses.replace(report, units=[*report.units[:-1], "z-9"])
+    with pytest.raises(DataError, match=r"different units \(unit 2 is 'x-3' vs 'z-9'\)"):
+        compare(report, units)

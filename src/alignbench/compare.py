@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from alignbench.metrics import Metric, bootstrap, bootstrap_pair_metrics, pair_metrics
-from alignbench.records import RELATIONS, DataError
+from alignbench.records import RELATIONS, DataError, shorten
 from alignbench.report import Report
 
 COMPARED = (
@@ -35,8 +35,7 @@ def compare(a: Report, b: Report, names: tuple[str, ...] = COMPARED) -> list[dic
             )
     if a.metric_version != b.metric_version:
         raise DataError(f"the reports use different metric versions ({a.metric_version} vs {b.metric_version})")
-    if a.units != b.units:
-        raise DataError("the reports resample different units; evaluate both with the same alignbench version")
+    _check_same_resamples(a, b)
     resamples, seed = a.bootstrap["resamples"], a.bootstrap["seed"]
     if resamples <= 0:
         raise DataError("the first report was made without bootstrap resamples")
@@ -69,6 +68,23 @@ def compare(a: Report, b: Report, names: tuple[str, ...] = COMPARED) -> list[dic
             }
         )
     return sorted(rows, key=lambda r: names.index(str(r["metric"])))
+
+
+def _check_same_resamples(a: Report, b: Report) -> None:
+    """Both reports must have been bootstrapped alike: the comparison redraws A's resamples for B."""
+    for key in ("resamples", "seed", "unit"):
+        if a.bootstrap[key] != b.bootstrap[key]:
+            raise DataError(
+                f"the reports were bootstrapped differently ({key} {shorten(a.bootstrap[key], 40)} vs "
+                f"{shorten(b.bootstrap[key], 40)}): evaluate both with the same --resamples and --seed"
+            )
+    if a.units != b.units:
+        if len(a.units) != len(b.units):
+            what = f"{len(a.units)} vs {len(b.units)} units"
+        else:
+            i = next(i for i, (x, y) in enumerate(zip(a.units, b.units, strict=True)) if x != y)
+            what = f"unit {i} is {shorten(a.units[i], 40)} vs {shorten(b.units[i], 40)}"
+        raise DataError(f"the reports resample different units ({what}): evaluate both on the same data and version")
 
 
 def format_comparison(a: Report, b: Report, rows: list[dict[str, float | str]]) -> str:

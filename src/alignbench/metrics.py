@@ -283,7 +283,8 @@ class ResampledAP:
     positives strictly before positive p (tied negatives come first), and w the number of times its
     unit was drawn. Its w copies sit together and contribute sum_{j=1..w} (T+j)/(A+j)
     = w - (A-T) * (digamma(A+w+1) - digamma(A+1)). AP is the sum over positives divided by the
-    resample's number of positives. (Equal to AP on the data with units replicated; tested.)
+    resample's number of positives. (Equal to AP on the data with units replicated; tested.) A
+    resample without a positive has no AP: NaN, left out of the interval like an undefined ratio.
     """
 
     def __init__(
@@ -305,7 +306,7 @@ class ResampledAP:
         n_boot, n_units = weights.shape
         pos_at, pos_unit, by_unit = self.pos_at, self.pos_unit, self.by_unit
         if pos_at.size == 0:
-            return np.zeros(n_boot)
+            return np.full(n_boot, np.nan)
         bounds = np.searchsorted(self.unit[by_unit], np.arange(n_units + 1))
         total = np.zeros(n_boot)
         chunk = max(1, self.elements // max(n_units, n_boot, 1))
@@ -321,13 +322,13 @@ class ResampledAP:
             t = tp_before @ weights.T
             w = weights[:, units_here].T
             total += np.sum(w - (a - t) * (digamma(a + w + 1) - digamma(a + 1)), axis=0)
-        return _div(total, weights[:, pos_unit].sum(axis=1))
+        return _ratio(total, weights[:, pos_unit].sum(axis=1), undefined=np.nan)  # no sure link drawn: undefined
 
 
 def bootstrap_average_precision(
     score: np.ndarray, positive: np.ndarray, ignore: np.ndarray, unit: np.ndarray, weights: np.ndarray
 ) -> np.ndarray:
-    """AP of every resample (rows of ``weights``), exactly: see :class:`ResampledAP`."""
+    """AP of every resample (rows of ``weights``), exactly, NaN without a positive: see :class:`ResampledAP`."""
     return ResampledAP(score, positive, ignore, unit)(weights)
 
 
