@@ -57,8 +57,9 @@ def test_every_format_and_metric_selection(report):
     md = format_report(report, "markdown", ["link.F1", "rank.AP"])
     assert "| `link.F1` | 0.857 |" in md and "labeled.F1" not in md.split("| article pair")[0]
     rows = format_report(report, "csv", ["link.F1"]).splitlines()
-    assert rows[0] == "article_pair,metric,value,ci_low,ci_high"
+    assert rows[0] == "article_pair,metric,value,ci_low,ci_high,gold_support,too_few_to_test"
     assert rows[1].startswith(f"all,link.F1,{report.metrics['link.F1']!r},")
+    assert rows[1].endswith(",3,true") and rows[2] == f"x ~ y,link.F1,{report.metrics['link.F1']!r},,,3,true"
 
 
 def test_eval_cli_writes_report_atomically(tmp_path, capsys):
@@ -86,8 +87,10 @@ def test_compare_identical_and_different(tmp_path, report, capsys):
         system={"name": "worse"},
         resamples=100,
     )
-    same = {r["metric"]: r for r in compare(report, report)}
+    same = {r["metric"]: r for r in compare(report, report, min_support=0)}
     assert same["link.F1"]["delta"] == 0.0 and same["link.F1"]["p"] == 1.0
+    tiny = {r["metric"]: r for r in compare(report, report)}  # 3 sure links: too few to test
+    assert tiny["link.F1"]["too_few"] and tiny["link.F1"]["p"] is None and tiny["link.F1"]["support"] == 3
     rows = {r["metric"]: r for r in compare(report, other)}
     assert rows["link.F1"]["a"] == report.metrics["link.F1"] and rows["link.F1"]["b"] == other.metrics["link.F1"]
     assert rows["link.F1"]["delta"] == pytest.approx(other.metrics["link.F1"] - report.metrics["link.F1"])
@@ -120,3 +123,78 @@ def test_compare_refuses_reports_bootstrapped_differently(report, change, messag
     units = dataclasses.replace(report, units=[*report.units[:-1], "z-9"])
     with pytest.raises(DataError, match=r"different units \(unit 2 is 'x-3' vs 'z-9'\)"):
         compare(report, units)
+
+
+@pytest.fixture(scope="module")
+def gold_and_nothing(tmp_path_factory) -> tuple[Report, Report]:
+    """Reports on the bundled data (1000 resamples): the gold links as predictions, and no links."""
+    import numpy as np
+
+    from alignbench.load import load_benchmark
+    from alignbench.predictions import PredictionArrays
+
+    bench = load_benchmark()
+    space = CandidateSpace(bench)
+    linked = np.flatnonzero(space.gold != 5)
+    gold = PredictionArrays(linked, np.ones(linked.size), space.gold[linked].astype(np.int8))
+    nothing = PredictionArrays(linked[:0], np.ones(0), np.zeros(0, dtype=np.int8))
+    return evaluate(bench, gold, system={"name": "gold"}), evaluate(bench, nothing, system={"name": "nothing"})
+
+
+def test_compare_p_is_never_zero_and_small_supports_are_not_tested(tmp_path, capsys, gold_and_nothing):
+    """compare once printed relation.F1@contradiction +1.000 [+1.000,+1.000] p=0.000 from one gold link."""
+    gold, nothing = gold_and_nothing
+    a, b = tmp_path / "a.json", tmp_path / "b.json"
+    a.write_text(nothing.to_json())
+    b.write_text(gold.to_json())
+    assert main(["compare", str(a), str(b)]) == 0
+    out = capsys.readouterr().out
+    lines = {line.split()[0]: line for line in out.splitlines() if line.strip()}
+    assert "p=0.000" not in out
+    assert lines["link.F1"].endswith("[+1.000, +1.000]  p<0.001"), lines["link.F1"]
+    assert lines["relation.F1@contradiction"].endswith("  too few to test")
+    assert "too few to test: macro.F1 (1), relation.F1@contradiction (1): fewer than 10 gold items" in out
+    rows = {r["metric"]: r for r in compare(nothing, gold)}
+    link = rows["link.F1"]
+    assert link["delta"] == 1.0 and link["extreme"] == 0 and link["support"] == 17 and not link["too_few"]
+    assert link["p"] == 1 / (link["defined"] + 1) and link["defined"] == 1000
+    contradiction = rows["relation.F1@contradiction"]
+    assert contradiction["too_few"] and contradiction["support"] == 1 and contradiction["p"] is None
+    assert rows["macro.F1"]["too_few"] and rows["macro.F1"]["support"] == 1  # averages contradiction F1
+
+
+def test_format_p_bounds_when_no_resample_is_as_extreme():
+    from alignbench.compare import format_p
+
+    assert format_p(0, 1000) == "p<0.001"  # 1/1001
+    assert format_p(0, 99) == "p<=0.01"  # 1/100
+    assert format_p(0, 100) == "p<0.01"
+    assert format_p(0, 199) == "p<=0.005"
+    assert format_p(0, 50) == "p<0.02"
+    assert format_p(5, 1000) == "p=0.006"
+    assert format_p(1000, 1000) == "p=1.000"
+    assert format_p(3, 100_000) == "p=4.0e-05"
+    assert format_p(0, 0) == "p=n/a"
+
+
+def test_reports_mark_metrics_with_too_few_gold_items(gold_and_nothing):
+    gold = gold_and_nothing[0]
+    data = json.loads(gold.to_json())
+    assert data["bootstrap"]["min_support"] == 10
+    few = data["bootstrap"]["too_few_to_test"]
+    assert "relation.F1@contradiction" in few and "macro.F1" in few and "relation.P@b_more_specific" in few
+    assert "link.F1" not in few and "rank.MRR" not in few and "relation.F1@a_more_specific" not in few
+    table = format_report(gold, "table").splitlines()
+    row = next(line for line in table if line.startswith("relation.F1@contradiction "))
+    assert row.endswith("[1.000, 1.000] (too few: 1 < 10)")
+    assert next(line for line in table if line.startswith("link.F1 ")).endswith("[1.000, 1.000]")
+    assert any(line.startswith("too few: the metric rests on fewer than 10 gold items") for line in table)
+    md = format_report(gold, "markdown")
+    assert "| `relation.F1@contradiction` | 1.000 | [1.000, 1.000] (too few: 1 < 10) |" in md
+    assert "| `link.F1` | 1.000 | [1.000, 1.000] |" in md
+    tex = format_report(gold, "latex")
+    assert "relation.F1@contradiction & 1.000 & [1.000, 1.000]$^\\dagger$ \\\\" in tex
+    assert "link.F1 & 1.000 & [1.000, 1.000] \\\\" in tex and "too few to test" in tex
+    csv_rows = format_report(gold, "csv").splitlines()
+    assert next(r for r in csv_rows if r.startswith("all,relation.F1@contradiction,")).endswith(",1,true")
+    assert next(r for r in csv_rows if r.startswith("all,link.F1,")).endswith(",17,false")

@@ -2,15 +2,28 @@
 
 Both reports keep per-unit confusion counts, so the same resamples (same seed, same units) can be
 drawn for both systems: the difference B - A is computed on every resample, giving a percentile CI
-and a two-sided p-value. Covered: every metric computed from the confusion counts (link, strict,
+and a two-sided p-value, (k+1)/(B+1), never 0. A metric with fewer than ``MIN_SUPPORT`` gold items
+behind it is "too few to test": no p-value. Covered: every metric computed from the confusion counts (link, strict,
 labeled, per-relation, macro). ``rank.AP`` is not decomposable by unit and is not compared.
 """
 
 from __future__ import annotations
 
+import math
+from fractions import Fraction
+from typing import Any
+
 import numpy as np
 
-from alignbench.metrics import Metric, bootstrap, bootstrap_pair_metrics, pair_metrics
+from alignbench.metrics import (
+    MIN_SUPPORT,
+    Metric,
+    bootstrap,
+    bootstrap_pair_metrics,
+    gold_support,
+    p_value,
+    pair_metrics,
+)
 from alignbench.records import RELATIONS, DataError, shorten
 from alignbench.report import Report
 
@@ -26,15 +39,28 @@ COMPARED = (
 )
 
 
-def compare(a: Report, b: Report, names: tuple[str, ...] = COMPARED) -> list[dict[str, float | str]]:
-    """Rows ``{metric, a, b, delta, ci_low, ci_high, p}`` for B - A on the metrics ``names``."""
+def compare(
+    a: Report, b: Report, names: tuple[str, ...] = COMPARED, *, min_support: int = MIN_SUPPORT
+) -> list[dict[str, Any]]:
+    """Rows for B - A on the metrics ``names``, in that order.
+
+    Each row: ``metric``, ``a``, ``b``, ``delta`` (B - A), ``ci_low``, ``ci_high`` (its 95%
+    percentile interval), ``extreme`` and ``defined`` (k of B resamples with a defined difference at
+    least as far from ``delta`` as ``delta`` is from 0), ``p`` ((k+1)/(B+1), two-sided; None when
+    the metric has too few gold items to test), ``support`` (gold items behind the metric),
+    ``min_support`` and ``too_few`` (``support`` below ``min_support``, :data:`MIN_SUPPORT`).
+    """
     for key in ("source_sha256", "split"):
         if a.dataset.get(key) != b.dataset.get(key):
             raise DataError(
-                f"the reports are on different data ({key} {a.dataset.get(key)!r} vs {b.dataset.get(key)!r})"
+                f"the reports are on different data ({key} {shorten(a.dataset.get(key), 40)} vs "
+                f"{shorten(b.dataset.get(key), 40)})"
             )
     if a.metric_version != b.metric_version:
-        raise DataError(f"the reports use different metric versions ({a.metric_version} vs {b.metric_version})")
+        raise DataError(
+            f"the reports use different metric versions ({shorten(a.metric_version, 20)} vs "
+            f"{shorten(b.metric_version, 20)})"
+        )
     _check_same_resamples(a, b)
     resamples, seed = a.bootstrap["resamples"], a.bootstrap["seed"]
     if resamples <= 0:
@@ -43,7 +69,7 @@ def compare(a: Report, b: Report, names: tuple[str, ...] = COMPARED) -> list[dic
     conf_a, conf_b = np.array(a.unit_confusion, dtype=np.float64), np.array(b.unit_confusion, dtype=np.float64)
     point_a = pair_metrics(conf_a.sum(axis=0).reshape(6, 6), macro)
     point_b = pair_metrics(conf_b.sum(axis=0).reshape(6, 6), macro)
-    metrics = [m for m in point_a if str(m) in names]
+    metrics = sorted((m for m in point_a if str(m) in names), key=lambda m: names.index(str(m)))
     observed = {m: float(point_b[m] - point_a[m]) for m in metrics}
 
     def differences(weights: np.ndarray) -> dict[Metric, np.ndarray]:
@@ -56,6 +82,8 @@ def compare(a: Report, b: Report, names: tuple[str, ...] = COMPARED) -> list[dic
     for metric in metrics:
         summary = summaries[metric]
         low, high = summary.interval or (float("nan"), float("nan"))
+        support = gold_support(metric, a.supports) or 0
+        too_few = support < min_support
         rows.append(
             {
                 "metric": str(metric),
@@ -64,10 +92,34 @@ def compare(a: Report, b: Report, names: tuple[str, ...] = COMPARED) -> list[dic
                 "delta": observed[metric],
                 "ci_low": low,
                 "ci_high": high,
-                "p": summary.extreme / summary.defined if summary.defined else 1.0,
+                "extreme": summary.extreme,
+                "defined": summary.defined,
+                "p": None if too_few else p_value(summary.extreme, summary.defined),
+                "support": support,
+                "min_support": min_support,
+                "too_few": too_few,
             }
         )
-    return sorted(rows, key=lambda r: names.index(str(r["metric"])))
+    return rows
+
+
+def format_p(extreme: int, defined: int) -> str:
+    """``p=0.032``; when no resample is as extreme (k = 0) the bound it is: ``p<0.001`` for 1000
+    resamples (p = 1/(B+1) says only that p is at most about that)."""
+    if defined == 0:
+        return "p=n/a"
+    p = p_value(extreme, defined)
+    if extreme == 0:
+        bound = Fraction(1, defined + 1)
+        exponent = 0
+        while Fraction(10) ** exponent > bound:
+            exponent -= 1
+        digit = math.ceil(bound / Fraction(10) ** exponent)  # one significant digit, rounded up
+        if digit == 10:
+            digit, exponent = 1, exponent + 1
+        nice = digit * Fraction(10) ** exponent
+        return f"p{'<' if nice > bound else '<='}{float(nice):.{-exponent}f}"
+    return f"p={p:.3f}" if p >= 0.001 else f"p={p:.1e}"
 
 
 def _check_same_resamples(a: Report, b: Report) -> None:
@@ -87,17 +139,30 @@ def _check_same_resamples(a: Report, b: Report) -> None:
         raise DataError(f"the reports resample different units ({what}): evaluate both on the same data and version")
 
 
-def format_comparison(a: Report, b: Report, rows: list[dict[str, float | str]]) -> str:
-    """A terminal table of :func:`compare` rows."""
+def format_comparison(a: Report, b: Report, rows: list[dict[str, Any]]) -> str:
+    """A terminal table of :func:`compare` rows, with notes on p-values and untestable metrics."""
+    names = (shorten(str(r.system.get("name")), 60).strip("'") for r in (a, b))
     lines = [
-        f"A = {a.system.get('name')}, B = {b.system.get('name')}; paired percentile bootstrap, "
-        f"{a.bootstrap['resamples']} resamples of {len(a.units)} {a.bootstrap['unit']}s, seed {a.bootstrap['seed']}",
-        f"{'metric':<26} {'A':>6} {'B':>6} {'B-A':>7}  95% CI of B-A       p",
+        "A = {}, B = {}; paired percentile bootstrap, ".format(*names)
+        + f"{a.bootstrap['resamples']} resamples of {len(a.units)} {a.bootstrap['unit']}s, seed {a.bootstrap['seed']}",
+        f"{'metric':<26} {'A':>6} {'B':>6} {'B-A':>7}  95% CI of B-A     p",
     ]
+    few = []
     for r in rows:
+        line = f"{r['metric']:<26} {r['a']:>6.3f} {r['b']:>6.3f} {r['delta']:>+7.3f}  [{r['ci_low']:+.3f}, {r['ci_high']:+.3f}]"
+        if r["too_few"]:
+            few.append(f"{r['metric']} ({r['support']})")
+            lines.append(f"{line}  too few to test")
+        else:
+            lines.append(f"{line}  {format_p(r['extreme'], r['defined'])}")
+    lines.append(
+        "p: two-sided, (k+1)/(B+1) for k of B resampled differences at least as far from B-A as B-A is from 0; "
+        "when k = 0, the bound 1/(B+1) rounded up (p<0.001 for B = 1000)."
+    )
+    if few:
         lines.append(
-            f"{r['metric']:<26} {r['a']:>6.3f} {r['b']:>6.3f} {r['delta']:>+7.3f}  "
-            f"[{r['ci_low']:+.3f}, {r['ci_high']:+.3f}]  {r['p']:.3f}"
+            f"too few to test: {', '.join(few)}: fewer than {rows[0]['min_support']} gold items behind the metric "
+            "(in parentheses); no p-value, and the interval says little."
         )
     lines.append("rank.AP is not compared: it is not decomposable by resampling unit.")
     return "\n".join(lines) + "\n"

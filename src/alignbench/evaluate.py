@@ -10,6 +10,7 @@ from alignbench import __version__
 from alignbench.metrics import (
     AP,
     METRIC_VERSION,
+    MIN_SUPPORT,
     N_SURE,
     NONE,
     RECALL_CUTOFFS,
@@ -24,6 +25,7 @@ from alignbench.metrics import (
     pair_metrics,
     query_ranks,
     set_scores,
+    too_few_to_test,
 )
 from alignbench.predictions import PredictionArrays
 from alignbench.records import RELATIONS, Benchmark
@@ -157,6 +159,8 @@ def evaluate(
             "n_units": n_units,
             "numpy_version": np.__version__,
             "metrics": "pair metrics and rank.AP",
+            "min_support": MIN_SUPPORT,
+            "too_few_to_test": too_few_to_test(list(values), supports),
         },
         confusion=unit_conf.sum(axis=0).tolist(),  # the units partition the candidates
         units=unit_names,

@@ -537,12 +537,53 @@ def percentile_interval(values: np.ndarray, level: float = 0.95) -> tuple[float,
     return float(low), float(high)
 
 
+def p_value(extreme: int, resamples: int) -> float:
+    """The bootstrap p-value (k+1)/(B+1) from k of B resamples at least as extreme as observed.
+
+    Never 0: with B resamples nothing below 1/(B+1) can be told apart (Davison & Hinkley 1997, 4.2).
+    """
+    return (extreme + 1) / (resamples + 1)
+
+
 def paired_p_value(deltas: np.ndarray, observed: float) -> float:
-    """Two-sided paired bootstrap p-value: share of resampled differences at least as far from the
-    observed one as the observed one is from zero (the resamples centred under the null).
-    Undefined (NaN) resamples are left out."""
+    """Two-sided paired bootstrap p-value, :func:`p_value` of the resampled differences at least as
+    far from the observed one as the observed one is from zero (the resamples centred under the
+    null). Undefined (NaN) resamples are left out."""
     deltas = np.asarray(deltas, dtype=np.float64)
     deltas = deltas[~np.isnan(deltas)]
-    if deltas.size == 0:
-        return 1.0
-    return float(np.mean(np.abs(deltas - observed) >= abs(observed) - 1e-12))
+    return p_value(int(np.sum(np.abs(deltas - observed) >= abs(observed) - 1e-12)), deltas.size)
+
+
+#: Fewest gold items a metric's denominator must hold for its interval to be read, or a difference
+#: on it tested: below, reports mark it and ``compare`` gives no p-value ("too few to test").
+MIN_SUPPORT = 10
+
+
+def gold_support(metric: Metric | str, supports: dict[str, int]) -> int | None:
+    """The gold items behind a metric (its recall-side denominator; P, F1 and AER share it).
+
+    ``link.*`` and ``rank.AP``: sure links; ``strict.*`` and ``labeled.*``: gold links;
+    ``relation.*@r``: gold links of relation r; ``macro.F1``: the smallest of those among the
+    relations it averages; ``rank.MRR`` and ``rank.R@k``: query claims; ``unique.*``: claims with no
+    gold link. None for a name that is not a metric.
+    """
+    try:
+        m = parse_metric(metric) if isinstance(metric, str) else metric
+    except ValueError:
+        return None
+    if m.family == "macro":
+        return min((v for rel in RELATIONS if (v := supports.get(f"gold.{rel}", 0)) > 0), default=0)
+    key = {
+        "link": "sure_links",
+        "strict": "gold_links",
+        "labeled": "gold_links",
+        "relation": f"gold.{m.param}",
+        "rank": "sure_links" if m.measure == "AP" else "query_claims",
+        "unique": "gold_unique_claims",
+    }[m.family]
+    return int(supports.get(key, 0))
+
+
+def too_few_to_test(names: list[str], supports: dict[str, int], minimum: int = MIN_SUPPORT) -> list[str]:
+    """The metrics among ``names`` whose :func:`gold_support` is below ``minimum``."""
+    return [n for n in names if (support := gold_support(n, supports)) is not None and support < minimum]

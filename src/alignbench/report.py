@@ -15,11 +15,12 @@ import json
 import math
 from typing import Any
 
-from alignbench.metrics import metric_names
+from alignbench.metrics import MIN_SUPPORT, gold_support, metric_names, too_few_to_test
 from alignbench.records import LABELS, DataError, shorten
 
 FORMATS = ("table", "json", "markdown", "latex", "csv")
 HEADLINE = ("link.F1", "labeled.F1", "relation.F1@contradiction", "rank.AP")
+DAGGER = "$^\\dagger$"  # LaTeX: marks a metric with too few gold items to test
 HEADLINE_TITLES = {
     "link.F1": "Link F1",
     "labeled.F1": "Labeled F1",
@@ -182,7 +183,14 @@ _BOOTSTRAP = {
     "unit": _string,
     "n_units": _count,
 }
-_BOOTSTRAP_OPTIONAL = {"numpy_version": _string, "metrics": _string}
+
+
+def _names(value: Any, where: str) -> None:
+    for i, name in enumerate(_array(value, where)):
+        _string(name, f"{where}[{i}]")
+
+
+_BOOTSTRAP_OPTIONAL = {"numpy_version": _string, "metrics": _string, "min_support": _count, "too_few_to_test": _names}
 
 
 def _check(data: Any) -> None:
@@ -248,6 +256,26 @@ def _ci(report: Report, name: str) -> str:
     return f"[{lo_hi[0]:.3f}, {lo_hi[1]:.3f}]" if lo_hi else ""
 
 
+def too_few(report: Report) -> tuple[int, dict[str, int]]:
+    """The report's minimum gold support and its metrics below it, with their support.
+
+    Reports record both (``bootstrap.min_support``, ``bootstrap.too_few_to_test``); for one that
+    does not, they are worked out from its supports with :data:`MIN_SUPPORT`.
+    """
+    minimum = report.bootstrap.get("min_support", MIN_SUPPORT)
+    names = report.bootstrap.get("too_few_to_test")
+    if names is None:
+        names = too_few_to_test(list(report.metrics), report.supports, minimum)
+    return minimum, {name: gold_support(name, report.supports) or 0 for name in names}
+
+
+def _too_few_note(minimum: int) -> str:
+    return (
+        f"too few: the metric rests on fewer than {minimum} gold items (the number shown); "
+        "its interval says little and compare gives it no p-value"
+    )
+
+
 def _header_lines(report: Report) -> list[str]:
     d, s, t = report.dataset, report.system, report.threshold
     sup = report.supports
@@ -267,8 +295,19 @@ def _header_lines(report: Report) -> list[str]:
     ]
 
 
-def _rows(report: Report, names: list[str]) -> list[tuple[str, str, str]]:
-    return [(name, _num(report.metrics.get(name)), _ci(report, name)) for name in names if name in report.metrics]
+def _rows(report: Report, names: list[str]) -> list[tuple[str, str, str, str]]:
+    """(name, value, CI, note) of the selected metrics; the note says when support is too low."""
+    minimum, flagged = too_few(report)
+    return [
+        (
+            name,
+            _num(report.metrics.get(name)),
+            _ci(report, name),
+            f"too few: {flagged[name]} < {minimum}" if name in flagged else "",
+        )
+        for name in names
+        if name in report.metrics
+    ]
 
 
 def _confusion_lines(report: Report) -> list[str]:
@@ -302,11 +341,14 @@ def format_report(report: Report, fmt: str = "table", names: list[str] | None = 
     if fmt == "json":
         return report.to_json()
     rows = _rows(report, names)
+    minimum = too_few(report)[0]
+    flagged = any(note for *_, note in rows)
     pair_names = [n for n in HEADLINE if n in names] or names[:4]
     if fmt == "table":
         w = max(len(r[0]) for r in rows) if rows else 10
         lines = [*_header_lines(report), "", f"{'metric':<{w}}  {'value':>6}  95% CI"]
-        lines += [f"{n:<{w}}  {v:>6}  {c}" for n, v, c in rows]
+        lines += [f"{n:<{w}}  {v:>6}  {c}{f' ({note})' if note else ''}".rstrip() for n, v, c, note in rows]
+        lines += [_too_few_note(minimum)] * flagged
         lines += ["", *_confusion_lines(report)]
         if report.per_pair:
             lines += ["", "per article pair: " + ", ".join(pair_names)]
@@ -318,7 +360,8 @@ def format_report(report: Report, fmt: str = "table", names: list[str] | None = 
     if fmt == "markdown":
         lines = [f"<!-- {line} -->" for line in _header_lines(report)]
         lines += ["", "| metric | value | 95% CI |", "|---|---:|---|"]
-        lines += [f"| `{n}` | {v} | {c} |" for n, v, c in rows]
+        lines += [f"| `{n}` | {v} | {c}" + (f" ({note})" if note else "") + " |" for n, v, c, note in rows]
+        lines += ["", _too_few_note(minimum)] * flagged
         if report.per_pair:
             lines += ["", "| article pair | " + " | ".join(f"`{n}`" for n in pair_names) + " |"]
             lines += ["|---|" + "---:|" * len(pair_names)]
@@ -337,26 +380,32 @@ def format_report(report: Report, fmt: str = "table", names: list[str] | None = 
             "Metric & Value & 95\\% CI \\\\",
             "\\midrule",
         ]
-        lines += [f"{latex_escape(n)} & {v} & {latex_escape(c)} \\\\" for n, v, c in rows]
+        lines += [f"{latex_escape(n)} & {v} & {latex_escape(c)}{DAGGER * bool(note)} \\\\" for n, v, c, note in rows]
+        dagger = f" {DAGGER} fewer than {minimum} gold items behind the metric: too few to test." * flagged
         lines += [
             "\\bottomrule",
             "\\end{tabular}",
             f"\\caption{{alignbench {latex_escape(report.alignbench_version)} (metrics v{report.metric_version}), "
-            f"system {system}, split {latex_escape(str(report.dataset.get('split')))}.}}",
+            f"system {system}, split {latex_escape(str(report.dataset.get('split')))}.{dagger}}}",
             "\\end{table}",
         ]
         return "\n".join(lines) + "\n"
     if fmt == "csv":
         out = io.StringIO()
         writer = csv.writer(out, lineterminator="\n")
-        writer.writerow(["article_pair", "metric", "value", "ci_low", "ci_high"])
+        writer.writerow(["article_pair", "metric", "value", "ci_low", "ci_high", "gold_support", "too_few_to_test"])
+        few = too_few(report)[1]
         for name in names:
             if name in report.metrics:
                 lo_hi = report.ci.get(name, ["", ""])
-                writer.writerow(["all", name, repr(report.metrics[name]), *lo_hi])
+                support = gold_support(name, report.supports)
+                writer.writerow(["all", name, repr(report.metrics[name]), *lo_hi, support, str(name in few).lower()])
         for p in report.per_pair:
+            pair_few = too_few_to_test(list(p["metrics"]), p["supports"], minimum)
             for name in names:
                 if name in p["metrics"]:
-                    writer.writerow([p["article_pair"], name, repr(p["metrics"][name]), "", ""])
+                    support = gold_support(name, p["supports"])
+                    row = [p["article_pair"], name, repr(p["metrics"][name]), "", "", support]
+                    writer.writerow([*row, str(name in pair_few).lower()])
         return out.getvalue()
     raise DataError(f"unknown format {fmt!r} (expected one of {', '.join(FORMATS)})")
