@@ -41,7 +41,7 @@ def test_report_records_provenance(report):
 def test_latex_is_balanced_and_escaped(report):
     tex = format_report(report, "latex")
     body = "\n".join(line for line in tex.splitlines() if not line.startswith("%"))  # comments are free text
-    assert body.count("\\begin{") == body.count("\\end{") == 2
+    assert body.count("\\begin{") == body.count("\\end{") == 4  # the metrics, then the per-pair table
     assert "\\toprule" in body and "\\midrule" in body and "\\bottomrule" in body
     assert "my\\_system" in body and "my_system" not in body.replace("my\\_system", "")
     assert "relation.F1@a\\_more\\_specific" in body
@@ -198,3 +198,54 @@ def test_reports_mark_metrics_with_too_few_gold_items(gold_and_nothing):
     csv_rows = format_report(gold, "csv").splitlines()
     assert next(r for r in csv_rows if r.startswith("all,relation.F1@contradiction,")).endswith(",1,true")
     assert next(r for r in csv_rows if r.startswith("all,link.F1,")).endswith(",17,false")
+
+
+def test_latex_renders_per_pair_rows(report):
+    tex = format_report(report, "latex")
+    per_pair = tex[tex.index("\\begin{table}", tex.index("\\end{table}")) :]
+    assert "\\begin{tabular}{lrrrr}" in per_pair
+    assert "Article pair & link.F1 & labeled.F1 & relation.F1@contradiction & rank.AP \\\\" in per_pair
+    row = next(line for line in per_pair.splitlines() if line.startswith("x \\textasciitilde{} y & "))
+    assert (
+        row
+        == "x \\textasciitilde{} y & "
+        + " & ".join(
+            f"{report.per_pair[0]['metrics'][n]:.3f}"
+            for n in ("link.F1", "labeled.F1", "relation.F1@contradiction", "rank.AP")
+        )
+        + " \\\\"
+    )
+    assert "\\caption{Per article pair: system my\\_system, split test.}" in per_pair
+
+
+def test_user_values_cannot_break_out_of_header_lines(report):
+    """A newline in --system once ended a LaTeX '% ...' comment line: the rest became LaTeX."""
+    import dataclasses
+
+    evil = dataclasses.replace(
+        report,
+        system={"name": "a\nb\\end{table} --> \x1b[31m\u2028\u202e", "params": {"k\n": "v\r"}},
+        threshold={"value": None, "origin": "typed\nby hand"},
+        dataset={**report.dataset, "split": "te\x85st"},
+        per_pair=[{**report.per_pair[0], "article_pair": "x\n~ y"}],
+    )
+    for fmt in ("table", "markdown", "latex", "csv"):  # JSON keeps values exactly, escaped by JSON's rules
+        out = format_report(evil, fmt)
+        assert not any(ch in out for ch in "\r\x1b\x85\u2028\u202e"), fmt
+    assert Report.from_json(format_report(evil, "json")) == evil
+    tex = format_report(evil, "latex").splitlines()
+    assert all(line.startswith("% ") for line in tex[:5]) and tex[5] == "\\begin{table}[t]"
+    assert tex[1] == '% system a\\nb\\end{table} --> \\x1b[31m\\u2028\\u202e {"k\\n": "v\\r"}'
+    body = [line for line in tex if not line.startswith("%")]
+    assert sum(line == "\\end{table}" for line in body) == 2
+    assert any(line.startswith("\\caption{alignbench") and "a\\textbackslash{}nb" in line for line in body)
+    md = format_report(evil, "markdown").splitlines()
+    assert all(line.startswith("<!-- ") and line.endswith(" -->") and line.count("-->") == 1 for line in md[:5])
+    assert md[5] == ""
+    table = format_report(evil, "table").splitlines()
+    assert table[1].startswith("system a\\nb") and table[2] == "threshold None (typed\\nby hand)" and table[5] == ""
+    assert "x\\n~ y: " in format_report(evil, "table")
+    from alignbench.compare import format_comparison
+
+    header = format_comparison(evil, evil, []).splitlines()[0]
+    assert header.startswith("A = a\\nb\\end{table} --> \\x1b[31m")

@@ -25,7 +25,7 @@ from alignbench.metrics import (
     pair_metrics,
 )
 from alignbench.records import RELATIONS, DataError, shorten
-from alignbench.report import Report
+from alignbench.report import Report, printable
 
 COMPARED = (
     "link.P",
@@ -141,10 +141,13 @@ def _check_same_resamples(a: Report, b: Report) -> None:
 
 def format_comparison(a: Report, b: Report, rows: list[dict[str, Any]]) -> str:
     """A terminal table of :func:`compare` rows, with notes on p-values and untestable metrics."""
-    names = (shorten(str(r.system.get("name")), 60).strip("'") for r in (a, b))
+    name_a, name_b = (printable(str(r.system.get("name"))) for r in (a, b))
+    boot = a.bootstrap
     lines = [
-        "A = {}, B = {}; paired percentile bootstrap, ".format(*names)
-        + f"{a.bootstrap['resamples']} resamples of {len(a.units)} {a.bootstrap['unit']}s, seed {a.bootstrap['seed']}",
+        printable(
+            f"A = {name_a}, B = {name_b}; paired percentile bootstrap, "
+            f"{boot['resamples']} resamples of {len(a.units)} {boot['unit']}s, seed {boot['seed']}"
+        ),
         f"{'metric':<26} {'A':>6} {'B':>6} {'B-A':>7}  95% CI of B-A     p",
     ]
     few = []

@@ -13,6 +13,7 @@ import dataclasses
 import io
 import json
 import math
+import unicodedata
 from typing import Any
 
 from alignbench.metrics import MIN_SUPPORT, gold_support, metric_names, too_few_to_test
@@ -276,7 +277,32 @@ def _too_few_note(minimum: int) -> str:
     )
 
 
+#: Characters never written raw into a line of output: C0/C1 controls (newline, carriage return,
+#: escape...), line and paragraph separators, lone surrogates and bidirectional overrides.
+_UNSAFE_CATEGORIES = frozenset({"Cc", "Zl", "Zp", "Cs"})
+_BIDI = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+def printable(text: str) -> str:
+    """``text`` on one line: control characters (newlines included) written as escapes (``\\n``).
+
+    User values (system names, parameters, origins, dataset fields of a report file) pass through
+    it before they reach a header line, a LaTeX or HTML comment, a caption or a terminal.
+    """
+    return "".join(
+        ch.encode("unicode_escape").decode("ascii")
+        if unicodedata.category(ch) in _UNSAFE_CATEGORIES or ch in _BIDI
+        else ch
+        for ch in text
+    )
+
+
 def _header_lines(report: Report) -> list[str]:
+    """The provenance lines of a report, each a single safe line (see :func:`printable`)."""
+    return [printable(line) for line in _raw_header_lines(report)]
+
+
+def _raw_header_lines(report: Report) -> list[str]:
     d, s, t = report.dataset, report.system, report.threshold
     sup = report.supports
     params = json.dumps(s.get("params", {}), sort_keys=True)
@@ -318,6 +344,11 @@ def _confusion_lines(report: Report) -> list[str]:
     return lines
 
 
+def _html_comment(text: str) -> str:
+    """Text that cannot end the HTML comment it is written in."""
+    return text.replace("--!>", "--!&gt;").replace("-->", "--&gt;")
+
+
 def latex_escape(text: str) -> str:
     """Escape LaTeX special characters so that names like ``link.F1`` or ``a_b`` compile."""
     table = {
@@ -344,6 +375,9 @@ def format_report(report: Report, fmt: str = "table", names: list[str] | None = 
     minimum = too_few(report)[0]
     flagged = any(note for *_, note in rows)
     pair_names = [n for n in HEADLINE if n in names] or names[:4]
+    pairs = [
+        (printable(str(p["article_pair"])), [_num(p["metrics"].get(n)) for n in pair_names]) for p in report.per_pair
+    ]
     if fmt == "table":
         w = max(len(r[0]) for r in rows) if rows else 10
         lines = [*_header_lines(report), "", f"{'metric':<{w}}  {'value':>6}  95% CI"]
@@ -352,26 +386,22 @@ def format_report(report: Report, fmt: str = "table", names: list[str] | None = 
         lines += ["", *_confusion_lines(report)]
         if report.per_pair:
             lines += ["", "per article pair: " + ", ".join(pair_names)]
-            lines += [
-                f"{p['article_pair']}: " + ", ".join(_num(p["metrics"].get(n)) for n in pair_names)
-                for p in report.per_pair
-            ]
+            lines += [f"{pair}: " + ", ".join(values) for pair, values in pairs]
         return "\n".join(lines) + "\n"
     if fmt == "markdown":
-        lines = [f"<!-- {line} -->" for line in _header_lines(report)]
+        lines = [f"<!-- {_html_comment(line)} -->" for line in _header_lines(report)]
         lines += ["", "| metric | value | 95% CI |", "|---|---:|---|"]
         lines += [f"| `{n}` | {v} | {c}" + (f" ({note})" if note else "") + " |" for n, v, c, note in rows]
         lines += ["", _too_few_note(minimum)] * flagged
         if report.per_pair:
             lines += ["", "| article pair | " + " | ".join(f"`{n}`" for n in pair_names) + " |"]
             lines += ["|---|" + "---:|" * len(pair_names)]
-            lines += [
-                f"| {p['article_pair']} | " + " | ".join(_num(p["metrics"].get(n)) for n in pair_names) + " |"
-                for p in report.per_pair
-            ]
+            lines += [f"| {pair} | " + " | ".join(values) + " |" for pair, values in pairs]
         return "\n".join(lines) + "\n"
     if fmt == "latex":
-        system = latex_escape(str(report.system.get("name")))
+        system = latex_escape(printable(str(report.system.get("name"))))
+        version = f"alignbench {report.alignbench_version} (metrics v{report.metric_version})"
+        where = f"system {system}, split {latex_escape(printable(str(report.dataset.get('split'))))}"
         lines = ["% " + line for line in _header_lines(report)] + [
             "\\begin{table}[t]",
             "\\centering",
@@ -385,10 +415,23 @@ def format_report(report: Report, fmt: str = "table", names: list[str] | None = 
         lines += [
             "\\bottomrule",
             "\\end{tabular}",
-            f"\\caption{{alignbench {latex_escape(report.alignbench_version)} (metrics v{report.metric_version}), "
-            f"system {system}, split {latex_escape(str(report.dataset.get('split')))}.{dagger}}}",
+            f"\\caption{{{latex_escape(printable(version))}, {where}.{dagger}}}",
             "\\end{table}",
         ]
+        if pairs:
+            lines += [
+                "\\begin{table}[t]",
+                "\\centering",
+                "\\begin{tabular}{l" + "r" * len(pair_names) + "}",
+                "\\toprule",
+                "Article pair & " + " & ".join(latex_escape(n) for n in pair_names) + " \\\\",
+                "\\midrule",
+                *(f"{latex_escape(pair)} & " + " & ".join(values) + " \\\\" for pair, values in pairs),
+                "\\bottomrule",
+                "\\end{tabular}",
+                f"\\caption{{Per article pair: {where}.}}",
+                "\\end{table}",
+            ]
         return "\n".join(lines) + "\n"
     if fmt == "csv":
         out = io.StringIO()
