@@ -72,3 +72,11 @@ def test_bad_config_is_a_one_line_error(tmp_path):
         read_config(bad)
     with pytest.raises(DataError, match="no baseline configs found"):
         config_paths(tmp_path / "nowhere")
+
+
+def test_leaderboard_marks_metrics_with_too_few_gold_items(fresh_reports):
+    board = leaderboard(fresh_reports, "markdown")
+    rows = [line for line in board.splitlines() if line.startswith("| tfidf")]
+    assert rows and all(cell.endswith(" †") for row in rows for cell in [row.split(" | ")[5]])
+    assert all(not row.split(" | ")[3].endswith("†") for row in rows)  # link F1: 17 sure links
+    assert "† too few to test: fewer than 10 gold items behind the metric (relation.F1@contradiction (1))" in board

@@ -25,7 +25,7 @@ from alignbench.aligners.decoding import DECODERS, decode
 from alignbench.aligners.relation import tag
 from alignbench.predictions import Prediction, PredictionArrays
 from alignbench.records import LABELS, Benchmark, DataError
-from alignbench.report import HEADLINE, HEADLINE_TITLES, Report, latex_escape
+from alignbench.report import HEADLINE, HEADLINE_TITLES, Report, latex_escape, too_few
 from alignbench.space import CandidateSpace
 
 CONFIG_FIELDS = {"name", "aligner", "params", "decoder", "threshold", "equivalent_at", "threshold_origin"}
@@ -160,10 +160,30 @@ def result_path(folder: str | Path, report: Report) -> Path:
     return Path(folder, "results", str(report.system["name"]), revision, "report.json")
 
 
+#: Mark of a leaderboard cell whose metric rests on fewer than the minimum gold items.
+TOO_FEW_MARK = "†"
+
+
 def _cell(report: Report, name: str) -> str:
     value = report.metrics[name]
     ci = report.ci.get(name)
-    return f"{value:.3f} [{ci[0]:.3f}, {ci[1]:.3f}]" if ci else f"{value:.3f}"
+    text = f"{value:.3f} [{ci[0]:.3f}, {ci[1]:.3f}]" if ci else f"{value:.3f}"
+    return text + (f" {TOO_FEW_MARK}" if name in too_few(report)[1] else "")
+
+
+def _too_few_footnote(reports: list[Report], names: list[str]) -> str:
+    """The footnote of the too-few mark, naming each marked column and its gold support."""
+    if not reports:
+        return ""
+    minimum, few = too_few(reports[0])
+    marked = [n for n in names if n in few]
+    if not marked:
+        return ""
+    listed = ", ".join(f"{n} ({few[n]})" for n in marked)
+    return (
+        f" {TOO_FEW_MARK} too few to test: fewer than {minimum} gold items behind the metric ({listed}); "
+        "its interval says little and `alignbench compare` gives it no p-value."
+    )
 
 
 def leaderboard_note(reports: list[Report]) -> str:
@@ -209,7 +229,7 @@ def leaderboard(reports: list[Report], fmt: str = "markdown", names: list[str] |
         ]
         for r in ordered
     ]
-    note = leaderboard_note(ordered)
+    note = leaderboard_note(ordered) + _too_few_footnote(ordered, names)
     if fmt == "markdown":
         lines = ["| " + " | ".join(head) + " |", "|" + "---|" * 3 + "---:|" * len(names)]
         lines += ["| " + " | ".join(row) + " |" for row in rows]
