@@ -230,3 +230,25 @@ def test_every_problem_is_one_line_and_nothing_is_modified(sources, capsys):
     problems = err.strip().splitlines()
     assert problems[-1] == f"alignbench validate: 2 problem(s) in {sources}"
     assert all(line.split(":")[0].endswith(".jsonl") for line in problems[:-1])
+
+
+# Hostile inputs: each problem is one `file:line: message` line, never a traceback.
+
+
+def assert_one_problem(err: str, problem: str) -> None:
+    """``problem`` is reported, and it is the only problem line."""
+    assert "Traceback" not in err
+    lines = err.strip().splitlines()
+    assert lines[:-1] == [problem], lines[:-1]
+    assert lines[-1].startswith("alignbench validate: 1 problem(s) in ")
+
+
+def test_non_utf8_byte_in_sha256sums(sources, capsys):
+    # The unreadable line could list any file: no "is not listed" cascade follows from it.
+    sums = sources / "seeds" / "SHA256SUMS"
+    lines = sums.read_bytes().split(b"\n")
+    lines[1] = lines[1].replace(b"001_", b"001\xff")
+    sums.write_bytes(b"\n".join(lines))
+    status, _, err = run_validate(sources, capsys)
+    assert status == 1
+    assert_one_problem(err, "seeds/SHA256SUMS:2: not valid UTF-8 at column 70 (byte 0xff: invalid start byte)")

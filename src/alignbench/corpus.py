@@ -126,20 +126,40 @@ def read_jsonl(path: Path, fields: dict[str, tuple[type, ...]], problems: Proble
     return rows
 
 
-def _check_seeds(root: Path, problems: Problems) -> dict[str, str]:
-    """Check ``seeds/`` against ``seeds/SHA256SUMS``; return {relative path: sha256}."""
+def _utf8_error(data: bytes, err: UnicodeDecodeError) -> tuple[int, str]:
+    """(line, message) for the first invalid UTF-8 byte of ``data``: a line and column, not a byte offset."""
+    line_start = data.rfind(b"\n", 0, err.start) + 1
+    line = data.count(b"\n", 0, err.start) + 1
+    column = len(data[line_start : err.start].decode("utf-8")) + 1
+    return line, f"not valid UTF-8 at column {column} (byte 0x{data[err.start]:02x}: {err.reason})"
+
+
+def _check_seeds(root: Path, problems: Problems) -> tuple[dict[str, str], bool]:
+    """Check ``seeds/`` against ``seeds/SHA256SUMS``; return ({relative path: sha256}, complete).
+
+    ``complete`` is False when a line of SHA256SUMS could not be read: it might have listed any
+    file, so files that seem unlisted are not reported (the unreadable line is the root cause).
+    """
     sums_path = root / "seeds" / "SHA256SUMS"
     listed: dict[str, str] = {}
     if not sums_path.exists():
         if (root / "seeds").exists():
             problems.add(sums_path, None, "file not found")
-        return listed
-    for number, line in enumerate(sums_path.read_text(encoding="utf-8").splitlines(), start=1):
+        return listed, True
+    complete = True
+    for number, raw_line in enumerate(sums_path.read_bytes().split(b"\n"), start=1):
+        try:
+            line = raw_line.decode("utf-8").removesuffix("\r")
+        except UnicodeDecodeError as err:
+            problems.add(sums_path, number, _utf8_error(raw_line, err)[1])
+            complete = False
+            continue
         if not line.strip():
             continue
         parts = line.split(maxsplit=1)
         if len(parts) != 2 or not SHA256_PATTERN.match(parts[0]):
             problems.add(sums_path, number, "expected '<sha256>  <file name>'")
+            complete = False
             continue
         digest, name = parts[0], parts[1].lstrip("*")
         seed = root / "seeds" / name
@@ -154,14 +174,19 @@ def _check_seeds(root: Path, problems: Problems) -> dict[str, str]:
                 f"checksum mismatch for {name!r}: the seed was edited (sha256 {actual[:12]}..., expected {digest[:12]}...)",
             )
         listed[f"seeds/{name}"] = digest
-    for seed in sorted((root / "seeds").iterdir()):
-        if seed.name != "SHA256SUMS" and f"seeds/{seed.name}" not in listed:
-            problems.add(sums_path, None, f"seed file {seed.name!r} is not listed")
-    return listed
+    if complete:
+        for seed in sorted((root / "seeds").iterdir()):
+            if seed.name != "SHA256SUMS" and f"seeds/{seed.name}" not in listed:
+                problems.add(sums_path, None, f"seed file {seed.name!r} is not listed")
+    return listed, complete
 
 
 def _read_articles(
-    root: Path, cluster_dir: Path, seeds: dict[str, str], problems: Problems, articles: dict[str, Article]
+    root: Path,
+    cluster_dir: Path,
+    seeds: tuple[dict[str, str], bool],
+    problems: Problems,
+    articles: dict[str, Article],
 ) -> None:
     path = cluster_dir / "articles.jsonl"
     for number, row in read_jsonl(path, ARTICLE_FIELDS, problems):
@@ -196,10 +221,11 @@ def _read_articles(
                 *where,
                 f"sha256 of {text_path.name} is {digest[:12]}..., not the recorded {row['sha256'][:12]}...: the raw text changed",
             )
-        seed = row["seed"]
+        seed, (listed_seeds, seeds_complete) = row["seed"], seeds
         if seed is not None:
-            if seed not in seeds:
-                problems.add(*where, f"seed {seed!r} is not listed in seeds/SHA256SUMS")
+            if seed not in listed_seeds:
+                if seeds_complete:
+                    problems.add(*where, f"seed {seed!r} is not listed in seeds/SHA256SUMS")
             elif (root / seed).is_file() and (root / seed).read_bytes() != raw_bytes:
                 problems.add(*where, f"raw text differs from its seed {seed!r}")
         kept = _check_ranges(row["kept_ranges"], len(raw_text), problems, where)
