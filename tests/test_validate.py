@@ -252,3 +252,32 @@ def test_non_utf8_byte_in_sha256sums(sources, capsys):
     status, _, err = run_validate(sources, capsys)
     assert status == 1
     assert_one_problem(err, "seeds/SHA256SUMS:2: not valid UTF-8 at column 70 (byte 0xff: invalid start byte)")
+
+
+def append_raw(path: Path, data: bytes) -> int:
+    """Append one raw line; return its line number."""
+    lines = path.read_bytes().splitlines()
+    path.write_bytes(b"\n".join([*lines, data]) + b"\n")
+    return len(lines) + 1
+
+
+def test_deeply_nested_json_line(sources, capsys):
+    line = append_raw(sources / CLAIMS, b"[" * 100000)
+    status, _, err = run_validate(sources, capsys)
+    assert status == 1
+    assert_one_problem(err, f"{CLAIMS}:{line}: not valid JSON (nested too deeply)")
+
+
+def test_number_too_long_to_read(sources, capsys):
+    line = append_raw(sources / LINKS, b'{"claim_a": ' + b"1" * 5000 + b"}")
+    status, _, err = run_validate(sources, capsys)
+    assert status == 1
+    assert_one_problem(err, f"{LINKS}:{line}: not valid JSON (a number with more than 4300 digits)")
+
+
+def test_seed_name_too_long_for_the_file_system(sources, capsys):
+    sums = sources / "seeds" / "SHA256SUMS"
+    line = append_raw(sums, b"0" * 64 + b"  " + b"x" * 5000)
+    status, _, err = run_validate(sources, capsys)
+    assert status == 1
+    assert_one_problem(err, f"seeds/SHA256SUMS:{line}: could not be checked (OSError: 'File name too long')")

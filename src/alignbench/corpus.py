@@ -18,10 +18,11 @@ import difflib
 import hashlib
 import json
 import re
+import sys
 from pathlib import Path
 from typing import Any
 
-from alignbench.records import RELATIONS, Alignment, Article, Benchmark, Claim, DataError
+from alignbench.records import RELATIONS, Alignment, Article, Benchmark, Claim, DataError, shorten
 from alignbench.segment import AGGREGATOR_CHROME, context_span, sentences
 
 ID_PATTERN = re.compile(r"^[a-z0-9]+(?:[-_.][a-z0-9]+)*$")
@@ -83,6 +84,46 @@ def _short(text: str, width: int = 60) -> str:
     return repr(text if len(text) <= width else text[: width - 3] + "...")
 
 
+def _unexpected(err: Exception) -> str:
+    """The message for an error that no check foresaw: one bad line must never be a traceback."""
+    detail = err.strerror if isinstance(err, OSError) and err.strerror else str(err)
+    return f"could not be checked ({type(err).__name__}: {shorten(detail)})"
+
+
+def _parse_json(line: str) -> tuple[Any, str | None]:
+    """(value, None) for a line of JSON, or (None, the problem)."""
+    try:
+        return json.loads(line), None
+    except json.JSONDecodeError as err:
+        return None, f"not valid JSON ({err.msg}, column {err.colno})"
+    except RecursionError:
+        return None, "not valid JSON (nested too deeply)"
+    except ValueError as err:
+        if "integer string conversion" in str(err):
+            return None, f"not valid JSON (a number with more than {sys.get_int_max_str_digits()} digits)"
+        return None, f"not valid JSON ({shorten(str(err))})"
+
+
+def _row_problems(line: str, fields: dict[str, tuple[type, ...]]) -> tuple[dict[str, Any] | None, list[str]]:
+    """(row, []) for a sound line of a JSON Lines file, or (None, its problems)."""
+    row, problem = _parse_json(line)
+    if problem:
+        return None, [problem]
+    if not isinstance(row, dict):
+        return None, ["expected a JSON object"]
+    found = []
+    for key in [key for key in row if key not in fields]:  # in the row's order, so output is stable
+        hint = difflib.get_close_matches(key, fields, n=1)
+        found.append(f"unknown field {key!r}" + (f" (did you mean {hint[0]!r}?)" if hint else ""))
+    for key, types in fields.items():
+        if key not in row:
+            found.append(f"missing field {key!r}")
+        elif not isinstance(row[key], types) or isinstance(row[key], bool):
+            want = " or ".join("null" if t is type(None) else t.__name__ for t in types)
+            found.append(f"field {key!r} must be {want}, got {json.dumps(row[key])}")
+    return (None, found) if found else (row, [])
+
+
 def read_jsonl(path: Path, fields: dict[str, tuple[type, ...]], problems: Problems) -> list[tuple[int, dict[str, Any]]]:
     """Rows of a JSON Lines file with exactly ``fields`` of the right types, as (line, row).
 
@@ -101,27 +142,12 @@ def read_jsonl(path: Path, fields: dict[str, tuple[type, ...]], problems: Proble
         if not line.strip():
             continue
         try:
-            row = json.loads(line)
-        except json.JSONDecodeError as err:
-            problems.add(path, number, f"not valid JSON ({err.msg}, column {err.colno})")
-            continue
-        if not isinstance(row, dict):
-            problems.add(path, number, "expected a JSON object")
-            continue
-        ok = True
-        for key in row.keys() - fields.keys():
-            hint = difflib.get_close_matches(key, fields, n=1)
-            problems.add(path, number, f"unknown field {key!r}" + (f" (did you mean {hint[0]!r}?)" if hint else ""))
-            ok = False
-        for key, types in fields.items():
-            if key not in row:
-                problems.add(path, number, f"missing field {key!r}")
-                ok = False
-            elif not isinstance(row[key], types) or isinstance(row[key], bool):
-                want = " or ".join("null" if t is type(None) else t.__name__ for t in types)
-                problems.add(path, number, f"field {key!r} must be {want}, got {json.dumps(row[key])}")
-                ok = False
-        if ok:
+            row, found = _row_problems(line, fields)
+        except Exception as err:
+            row, found = None, [_unexpected(err)]
+        for problem in found:
+            problems.add(path, number, problem)
+        if row is not None:
             rows.append((number, row))
     return rows
 
@@ -132,6 +158,37 @@ def _utf8_error(data: bytes, err: UnicodeDecodeError) -> tuple[int, str]:
     line = data.count(b"\n", 0, err.start) + 1
     column = len(data[line_start : err.start].decode("utf-8")) + 1
     return line, f"not valid UTF-8 at column {column} (byte 0x{data[err.start]:02x}: {err.reason})"
+
+
+def _check_sum_line(
+    root: Path, sums_path: Path, number: int, raw_line: bytes, problems: Problems, listed: dict[str, str]
+) -> bool:
+    """Check one line of SHA256SUMS and add its seed to ``listed``; False if the line is unreadable."""
+    try:
+        line = raw_line.decode("utf-8").removesuffix("\r")
+    except UnicodeDecodeError as err:
+        problems.add(sums_path, number, _utf8_error(raw_line, err)[1])
+        return False
+    if not line.strip():
+        return True
+    parts = line.split(maxsplit=1)
+    if len(parts) != 2 or not SHA256_PATTERN.match(parts[0]):
+        problems.add(sums_path, number, "expected '<sha256>  <file name>'")
+        return False
+    digest, name = parts[0], parts[1].lstrip("*")
+    seed = root / "seeds" / name
+    if not seed.is_file():
+        problems.add(sums_path, number, f"seed file {name!r} not found")
+        return True
+    actual = hashlib.sha256(seed.read_bytes()).hexdigest()
+    if actual != digest:
+        problems.add(
+            sums_path,
+            number,
+            f"checksum mismatch for {name!r}: the seed was edited (sha256 {actual[:12]}..., expected {digest[:12]}...)",
+        )
+    listed[f"seeds/{name}"] = digest
+    return True
 
 
 def _check_seeds(root: Path, problems: Problems) -> tuple[dict[str, str], bool]:
@@ -149,31 +206,10 @@ def _check_seeds(root: Path, problems: Problems) -> tuple[dict[str, str], bool]:
     complete = True
     for number, raw_line in enumerate(sums_path.read_bytes().split(b"\n"), start=1):
         try:
-            line = raw_line.decode("utf-8").removesuffix("\r")
-        except UnicodeDecodeError as err:
-            problems.add(sums_path, number, _utf8_error(raw_line, err)[1])
+            complete &= _check_sum_line(root, sums_path, number, raw_line, problems, listed)
+        except Exception as err:
+            problems.add(sums_path, number, _unexpected(err))
             complete = False
-            continue
-        if not line.strip():
-            continue
-        parts = line.split(maxsplit=1)
-        if len(parts) != 2 or not SHA256_PATTERN.match(parts[0]):
-            problems.add(sums_path, number, "expected '<sha256>  <file name>'")
-            complete = False
-            continue
-        digest, name = parts[0], parts[1].lstrip("*")
-        seed = root / "seeds" / name
-        if not seed.is_file():
-            problems.add(sums_path, number, f"seed file {name!r} not found")
-            continue
-        actual = hashlib.sha256(seed.read_bytes()).hexdigest()
-        if actual != digest:
-            problems.add(
-                sums_path,
-                number,
-                f"checksum mismatch for {name!r}: the seed was edited (sha256 {actual[:12]}..., expected {digest[:12]}...)",
-            )
-        listed[f"seeds/{name}"] = digest
     if complete:
         for seed in sorted((root / "seeds").iterdir()):
             if seed.name != "SHA256SUMS" and f"seeds/{seed.name}" not in listed:
@@ -190,69 +226,87 @@ def _read_articles(
 ) -> None:
     path = cluster_dir / "articles.jsonl"
     for number, row in read_jsonl(path, ARTICLE_FIELDS, problems):
-        where = (path, number)
-        aid = row["article_id"]
-        if not ID_PATTERN.match(aid):
-            problems.add(*where, f"malformed article_id {aid!r} (use lower-case letters, digits, '-', '_', '.')")
-            continue
-        if aid in articles:
-            problems.add(*where, f"duplicate article_id {aid!r}")
-            continue
-        if row["cluster_id"] != cluster_dir.name:
-            problems.add(*where, f"cluster_id {row['cluster_id']!r} does not match its folder {cluster_dir.name!r}")
-            continue
-        if row["published"] is not None and not DATE_PATTERN.match(row["published"]):
-            problems.add(*where, f"published must be an ISO date YYYY-MM-DD or null, got {row['published']!r}")
-        if not row["source"].strip():
-            problems.add(*where, "source is empty: write 'unknown' when the outlet is not known")
-        text_path = cluster_dir / f"{aid}.txt"
         try:
-            raw_bytes = text_path.read_bytes()
-            raw_text = raw_bytes.decode("utf-8")
-        except FileNotFoundError:
-            problems.add(*where, f"raw text {text_path.relative_to(root).as_posix()} not found")
+            article = _read_article(root, cluster_dir, seeds, problems, articles, (path, number), row)
+        except Exception as err:
+            problems.add(path, number, _unexpected(err))
             continue
-        except UnicodeDecodeError as err:
-            problems.add(*where, f"raw text is not valid UTF-8 ({err.reason} at byte {err.start})")
-            continue
-        digest = hashlib.sha256(raw_bytes).hexdigest()
-        if digest != row["sha256"]:
-            problems.add(
-                *where,
-                f"sha256 of {text_path.name} is {digest[:12]}..., not the recorded {row['sha256'][:12]}...: the raw text changed",
-            )
-        seed, (listed_seeds, seeds_complete) = row["seed"], seeds
-        if seed is not None:
-            if seed not in listed_seeds:
-                if seeds_complete:
-                    problems.add(*where, f"seed {seed!r} is not listed in seeds/SHA256SUMS")
-            elif (root / seed).is_file() and (root / seed).read_bytes() != raw_bytes:
-                problems.add(*where, f"raw text differs from its seed {seed!r}")
-        kept = _check_ranges(row["kept_ranges"], len(raw_text), problems, where)
-        if kept is None:
-            continue
-        for s, e in kept:
-            for line in raw_text[s:e].split("\n"):
-                if line.strip() in AGGREGATOR_CHROME:
-                    problems.add(*where, f"kept text still contains aggregator chrome {line.strip()!r}")
-        articles[aid] = Article(
-            article_id=aid,
-            cluster_id=row["cluster_id"],
-            source=row["source"],
-            credit=row["credit"],
-            aggregator=row["aggregator"],
-            title=row["title"],
-            published=row["published"],
-            published_basis=row["published_basis"],
-            language=row["language"],
-            url=row["url"],
-            license=row["license"],
-            seed=seed,
-            sha256=digest,
-            kept_ranges=kept,
-            notes=row["notes"],
-            raw_text=raw_text,
+        if article is not None:
+            articles[article.article_id] = article
+
+
+def _read_article(
+    root: Path,
+    cluster_dir: Path,
+    seeds: tuple[dict[str, str], bool],
+    problems: Problems,
+    articles: dict[str, Article],
+    where: tuple[Path, int],
+    row: dict[str, Any],
+) -> Article | None:
+    """The article of one sound row of articles.jsonl, or None after reporting its problems."""
+    aid = row["article_id"]
+    if not ID_PATTERN.match(aid):
+        problems.add(*where, f"malformed article_id {aid!r} (use lower-case letters, digits, '-', '_', '.')")
+        return None
+    if aid in articles:
+        problems.add(*where, f"duplicate article_id {aid!r}")
+        return None
+    if row["cluster_id"] != cluster_dir.name:
+        problems.add(*where, f"cluster_id {row['cluster_id']!r} does not match its folder {cluster_dir.name!r}")
+        return None
+    if row["published"] is not None and not DATE_PATTERN.match(row["published"]):
+        problems.add(*where, f"published must be an ISO date YYYY-MM-DD or null, got {row['published']!r}")
+    if not row["source"].strip():
+        problems.add(*where, "source is empty: write 'unknown' when the outlet is not known")
+    text_path = cluster_dir / f"{aid}.txt"
+    try:
+        raw_bytes = text_path.read_bytes()
+        raw_text = raw_bytes.decode("utf-8")
+    except FileNotFoundError:
+        problems.add(*where, f"raw text {text_path.relative_to(root).as_posix()} not found")
+        return None
+    except UnicodeDecodeError as err:
+        problems.add(*where, f"raw text is not valid UTF-8 ({err.reason} at byte {err.start})")
+        return None
+    digest = hashlib.sha256(raw_bytes).hexdigest()
+    if digest != row["sha256"]:
+        problems.add(
+            *where,
+            f"sha256 of {text_path.name} is {digest[:12]}..., not the recorded {row['sha256'][:12]}...: the raw text changed",
         )
+    seed, (listed_seeds, seeds_complete) = row["seed"], seeds
+    if seed is not None:
+        if seed not in listed_seeds:
+            if seeds_complete:
+                problems.add(*where, f"seed {seed!r} is not listed in seeds/SHA256SUMS")
+        elif (root / seed).is_file() and (root / seed).read_bytes() != raw_bytes:
+            problems.add(*where, f"raw text differs from its seed {seed!r}")
+    kept = _check_ranges(row["kept_ranges"], len(raw_text), problems, where)
+    if kept is None:
+        return None
+    for s, e in kept:
+        for line in raw_text[s:e].split("\n"):
+            if line.strip() in AGGREGATOR_CHROME:
+                problems.add(*where, f"kept text still contains aggregator chrome {line.strip()!r}")
+    return Article(
+        article_id=aid,
+        cluster_id=row["cluster_id"],
+        source=row["source"],
+        credit=row["credit"],
+        aggregator=row["aggregator"],
+        title=row["title"],
+        published=row["published"],
+        published_basis=row["published_basis"],
+        language=row["language"],
+        url=row["url"],
+        license=row["license"],
+        seed=seed,
+        sha256=digest,
+        kept_ranges=kept,
+        notes=row["notes"],
+        raw_text=raw_text,
+    )
 
 
 def _check_ranges(
@@ -288,7 +342,10 @@ def _read_claims(
     spans: dict[str, list[tuple[int, int, str]]] = {}
     sentence_cache: dict[str, list[tuple[int, int]]] = {}
     for number, row in read_jsonl(path, CLAIM_FIELDS, problems):
-        problem = _claim_problem(row, cluster, articles, claims, spans)
+        try:
+            problem = _claim_problem(row, cluster, articles, claims, spans)
+        except Exception as err:
+            problem = _unexpected(err)
         if problem:
             problems.add(path, number, problem)
             rejected.add(row["claim_id"])
@@ -351,52 +408,53 @@ def _read_alignments(
     """Read one cluster's gold links; links to claims already reported as broken are skipped."""
     seen: dict[frozenset[str], int] = {}
     for number, row in read_jsonl(path, ALIGNMENT_FIELDS, problems):
-        where = (path, number)
-        a, b, relation = row["claim_a"], row["claim_b"], row["relation"]
-        if a in rejected or b in rejected:
+        if row["claim_a"] in rejected or row["claim_b"] in rejected:
             continue
-        missing = [cid for cid in (a, b) if cid not in claims]
-        if missing:
-            problems.add(*where, f"unknown claim id {missing[0]!r}")
+        try:
+            problem = _link_problem(row, cluster, articles, claims, seen)
+        except Exception as err:
+            problem = _unexpected(err)
+        if problem:
+            problems.add(path, number, problem)
             continue
-        if a == b:
-            problems.add(*where, f"self link: {a!r} is linked to itself")
-            continue
-        art_a, art_b = articles[claims[a].article_id], articles[claims[b].article_id]
-        if art_a.cluster_id != art_b.cluster_id or art_a.cluster_id != cluster:
-            problems.add(*where, f"cross-cluster link: {a!r} is in {art_a.cluster_id!r}, {b!r} in {art_b.cluster_id!r}")
-            continue
-        if art_a.article_id == art_b.article_id:
-            problems.add(
-                *where, f"both claims are from article {art_a.article_id!r}: links join two different articles"
-            )
-            continue
-        if art_a.article_id > art_b.article_id:
-            problems.add(
-                *where,
-                f"wrong orientation: claim_a must come from {art_b.article_id!r}, the article that sorts first (swap the ids and mirror a_/b_more_specific)",
-            )
-            continue
-        if relation not in RELATIONS:
-            hint = difflib.get_close_matches(relation, RELATIONS, n=1)
-            problems.add(
-                *where,
-                f"unknown relation {relation!r}"
-                + (f" (did you mean {hint[0]!r}?)" if hint else f" (expected one of {', '.join(RELATIONS)})"),
-            )
-            continue
-        if not row["rationale"].strip() or "\n" in row["rationale"]:
-            problems.add(*where, "rationale must be one non-empty line")
-            continue
-        if not row["annotator"].strip():
-            problems.add(*where, "annotator is empty")
-            continue
-        key = frozenset((a, b))
-        if key in seen:
-            problems.add(*where, f"duplicate link {a!r} - {b!r} (first at line {seen[key]})")
-            continue
-        seen[key] = number
-        links.append(Alignment(a, b, relation, row["rationale"], row["annotator"]))
+        seen[frozenset((row["claim_a"], row["claim_b"]))] = number
+        links.append(Alignment(row["claim_a"], row["claim_b"], row["relation"], row["rationale"], row["annotator"]))
+
+
+def _link_problem(
+    row: dict[str, Any],
+    cluster: str,
+    articles: dict[str, Article],
+    claims: dict[str, Claim],
+    seen: dict[frozenset[str], int],
+) -> str | None:
+    """The first problem of one gold link, or None if it is sound."""
+    a, b, relation = row["claim_a"], row["claim_b"], row["relation"]
+    missing = [cid for cid in (a, b) if cid not in claims]
+    if missing:
+        return f"unknown claim id {missing[0]!r}"
+    if a == b:
+        return f"self link: {a!r} is linked to itself"
+    art_a, art_b = articles[claims[a].article_id], articles[claims[b].article_id]
+    if art_a.cluster_id != art_b.cluster_id or art_a.cluster_id != cluster:
+        return f"cross-cluster link: {a!r} is in {art_a.cluster_id!r}, {b!r} in {art_b.cluster_id!r}"
+    if art_a.article_id == art_b.article_id:
+        return f"both claims are from article {art_a.article_id!r}: links join two different articles"
+    if art_a.article_id > art_b.article_id:
+        return f"wrong orientation: claim_a must come from {art_b.article_id!r}, the article that sorts first (swap the ids and mirror a_/b_more_specific)"
+    if relation not in RELATIONS:
+        hint = difflib.get_close_matches(relation, RELATIONS, n=1)
+        return f"unknown relation {relation!r}" + (
+            f" (did you mean {hint[0]!r}?)" if hint else f" (expected one of {', '.join(RELATIONS)})"
+        )
+    if not row["rationale"].strip() or "\n" in row["rationale"]:
+        return "rationale must be one non-empty line"
+    if not row["annotator"].strip():
+        return "annotator is empty"
+    key = frozenset((a, b))
+    if key in seen:
+        return f"duplicate link {a!r} - {b!r} (first at line {seen[key]})"
+    return None
 
 
 def check_sources(root: str | Path) -> tuple[Benchmark, list[str]]:
