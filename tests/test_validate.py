@@ -281,3 +281,19 @@ def test_seed_name_too_long_for_the_file_system(sources, capsys):
     status, _, err = run_validate(sources, capsys)
     assert status == 1
     assert_one_problem(err, f"seeds/SHA256SUMS:{line}: could not be checked (OSError: 'File name too long')")
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "message"),
+    [
+        (452, 452, "empty span [452, 452] (start == end): a claim quotes at least one character"),
+        (496, 452, "span [496, 452] starts after it ends (start > end)"),
+        (-1, 496, "span [-1, 496] is outside the raw text of 'wonsan-a' (length 2697)"),
+        (452, 2698, "span [452, 2698] is outside the raw text of 'wonsan-a' (length 2697)"),
+    ],
+)
+def test_bad_span_is_named_exactly(sources, capsys, start, end, message):
+    edit_line(sources / CLAIMS, 10, lambda r: r.update(start=start, end=end))
+    status, _, err = run_validate(sources, capsys)
+    assert status == 1
+    assert_one_problem(err, f"{CLAIMS}:10: {message}")

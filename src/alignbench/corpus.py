@@ -380,7 +380,11 @@ def _claim_problem(
     if not cid.startswith(f"{aid}-"):
         return f"claim_id {cid!r} must start with its article_id {aid + '-'!r}"
     start, end, quote, raw = row["start"], row["end"], row["text"], article.raw_text
-    if not 0 <= start < end <= len(raw):
+    if start == end:
+        return f"empty span [{start}, {end}] (start == end): a claim quotes at least one character"
+    if start > end:
+        return f"span [{start}, {end}] starts after it ends (start > end)"
+    if start < 0 or end > len(raw):
         return f"span [{start}, {end}] is outside the raw text of {aid!r} (length {len(raw)})"
     if raw[start:end] != quote:
         found = raw.find(quote)
