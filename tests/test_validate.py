@@ -297,3 +297,25 @@ def test_bad_span_is_named_exactly(sources, capsys, start, end, message):
     status, _, err = run_validate(sources, capsys)
     assert status == 1
     assert_one_problem(err, f"{CLAIMS}:10: {message}")
+
+
+def test_non_utf8_byte_in_a_jsonl_file_names_its_line_and_column(sources, capsys):
+    path = sources / LINKS
+    lines = path.read_bytes().split(b"\n")
+    lines[4] = lines[4].replace(b'"ann1"', b'"ann\xe9"')  # Latin-1 e-acute
+    path.write_bytes(b"\n".join(lines))
+    column = len(lines[4].split(b"\xe9")[0].decode("utf-8")) + 1
+    status, _, err = run_validate(sources, capsys)
+    assert status == 1
+    assert_one_problem(err, f"{LINKS}:5: not valid UTF-8 at column {column} (byte 0xe9: invalid continuation byte)")
+
+
+def test_non_utf8_byte_in_a_raw_text_names_its_line_and_column(sources, capsys):
+    raw = sources / "corpus" / CLUSTER / "wonsan-a.txt"
+    data = raw.read_bytes()
+    raw.write_bytes(data.replace(b"The projectiles", b"The\xffprojectiles", 1))  # on line 3
+    status, _, err = run_validate(sources, capsys)
+    assert status == 1
+    assert "Traceback" not in err
+    assert f"corpus/{CLUSTER}/wonsan-a.txt:3: not valid UTF-8 at column 4 (byte 0xff: invalid start byte)\n" in err
+    assert "at byte" not in err

@@ -131,14 +131,16 @@ def read_jsonl(path: Path, fields: dict[str, tuple[type, ...]], problems: Proble
     """
     rows: list[tuple[int, dict[str, Any]]] = []
     try:
-        lines = path.read_bytes().decode("utf-8").split("\n")
+        lines = path.read_bytes().split(b"\n")
     except FileNotFoundError:
         problems.add(path, None, "file not found")
         return rows
-    except UnicodeDecodeError as err:
-        problems.add(path, None, f"not valid UTF-8 ({err.reason} at byte {err.start})")
-        return rows
-    for number, line in enumerate(lines, start=1):
+    for number, raw_line in enumerate(lines, start=1):
+        try:
+            line = raw_line.decode("utf-8")
+        except UnicodeDecodeError as err:  # one bad byte spoils its line only
+            problems.add(path, number, _utf8_error(raw_line, err)[1])
+            continue
         if not line.strip():
             continue
         try:
@@ -267,7 +269,7 @@ def _read_article(
         problems.add(*where, f"raw text {text_path.relative_to(root).as_posix()} not found")
         return None
     except UnicodeDecodeError as err:
-        problems.add(*where, f"raw text is not valid UTF-8 ({err.reason} at byte {err.start})")
+        problems.add(text_path, *_utf8_error(raw_bytes, err))
         return None
     digest = hashlib.sha256(raw_bytes).hexdigest()
     if digest != row["sha256"]:
