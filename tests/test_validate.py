@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -280,7 +281,7 @@ def test_seed_name_too_long_for_the_file_system(sources, capsys):
     line = append_raw(sums, b"0" * 64 + b"  " + b"x" * 5000)
     status, _, err = run_validate(sources, capsys)
     assert status == 1
-    assert_one_problem(err, f"seeds/SHA256SUMS:{line}: could not be checked (OSError: 'File name too long')")
+    assert_one_problem(err, f"seeds/SHA256SUMS:{line}: seed file {'x' * 5000!r} cannot be read (File name too long)")
 
 
 @pytest.mark.parametrize(
@@ -319,3 +320,50 @@ def test_non_utf8_byte_in_a_raw_text_names_its_line_and_column(sources, capsys):
     assert "Traceback" not in err
     assert f"corpus/{CLUSTER}/wonsan-a.txt:3: not valid UTF-8 at column 4 (byte 0xff: invalid start byte)\n" in err
     assert "at byte" not in err
+
+
+def replace_with_folder(path: Path) -> None:
+    path.unlink()
+    path.mkdir()
+    (path / "x").write_text("x", encoding="utf-8")
+
+
+def test_claims_file_that_is_a_folder(sources, capsys):
+    replace_with_folder(sources / CLAIMS)
+    status, _, err = run_validate(sources, capsys)
+    assert status == 1
+    assert "Traceback" not in err
+    assert err.startswith(f"{CLAIMS}: is a directory, expected a file\n")
+    assert "not found" not in err
+
+
+def test_raw_text_that_is_a_folder(sources, capsys):
+    replace_with_folder(sources / "corpus" / CLUSTER / "wonsan-b.txt")
+    status, _, err = run_validate(sources, capsys)
+    assert status == 1
+    assert "Traceback" not in err
+    assert f"{ARTICLES}:2: raw text corpus/{CLUSTER}/wonsan-b.txt is a directory, expected a file\n" in err
+    assert "not found" not in err
+
+
+def test_sha256sums_that_is_a_folder(sources, capsys):
+    replace_with_folder(sources / "seeds" / "SHA256SUMS")
+    status, _, err = run_validate(sources, capsys)
+    assert status == 1
+    assert_one_problem(err, "seeds/SHA256SUMS: is a directory, expected a file")
+
+
+def test_seed_that_is_a_folder(sources, capsys):
+    replace_with_folder(sources / "seeds" / "001_eaad0f557af56b21.txt")
+    status, _, err = run_validate(sources, capsys)
+    assert status == 1
+    assert_one_problem(err, "seeds/SHA256SUMS:2: seed file '001_eaad0f557af56b21.txt' is a directory, expected a file")
+
+
+@pytest.mark.parametrize("folder", ["annotations", f"annotations/{CLUSTER}", "seeds"])
+def test_file_where_a_folder_is_expected(sources, capsys, folder):
+    shutil.rmtree(sources / folder)
+    (sources / folder).write_text("x", encoding="utf-8")
+    status, _, err = run_validate(sources, capsys)
+    assert status == 1
+    assert_one_problem(err, f"{folder}: is a file, expected a folder")

@@ -17,6 +17,7 @@ from __future__ import annotations
 import difflib
 import hashlib
 import json
+import os
 import re
 import sys
 from pathlib import Path
@@ -130,12 +131,11 @@ def read_jsonl(path: Path, fields: dict[str, tuple[type, ...]], problems: Proble
     Blank lines are skipped; a row with any problem is reported and left out.
     """
     rows: list[tuple[int, dict[str, Any]]] = []
-    try:
-        lines = path.read_bytes().split(b"\n")
-    except FileNotFoundError:
-        problems.add(path, None, "file not found")
+    data, why = _read_bytes(path)
+    if data is None:
+        problems.add(path, None, "file not found" if why == "not found" else why)
         return rows
-    for number, raw_line in enumerate(lines, start=1):
+    for number, raw_line in enumerate(data.split(b"\n"), start=1):
         try:
             line = raw_line.decode("utf-8")
         except UnicodeDecodeError as err:  # one bad byte spoils its line only
@@ -152,6 +152,28 @@ def read_jsonl(path: Path, fields: dict[str, tuple[type, ...]], problems: Proble
         if row is not None:
             rows.append((number, row))
     return rows
+
+
+def _read_bytes(path: Path) -> tuple[bytes | None, str | None]:
+    """(content, None), or (None, why it cannot be read) such as "is a directory, expected a file"."""
+    try:
+        return path.read_bytes(), None
+    except FileNotFoundError:
+        return None, "not found"
+    except OSError as err:
+        if isinstance(err, IsADirectoryError) or os.path.isdir(path):
+            return None, "is a directory, expected a file"
+        return None, f"cannot be read ({err.strerror or err})"
+    except ValueError as err:  # e.g. a NUL character in a file name
+        return None, f"cannot be read ({err})"
+
+
+def _is_folder(path: Path, problems: Problems) -> bool:
+    """False (and a problem) if ``path`` is a file where a folder belongs; True otherwise, even if absent."""
+    if os.path.lexists(path) and not path.is_dir():
+        problems.add(path, None, "is a file, expected a folder")
+        return False
+    return True
 
 
 def _utf8_error(data: bytes, err: UnicodeDecodeError) -> tuple[int, str]:
@@ -178,18 +200,18 @@ def _check_sum_line(
         problems.add(sums_path, number, "expected '<sha256>  <file name>'")
         return False
     digest, name = parts[0], parts[1].lstrip("*")
-    seed = root / "seeds" / name
-    if not seed.is_file():
-        problems.add(sums_path, number, f"seed file {name!r} not found")
+    listed[f"seeds/{name}"] = digest  # even if unreadable: it is listed, and the problem is reported here
+    data, why = _read_bytes(root / "seeds" / name)
+    if data is None:
+        problems.add(sums_path, number, f"seed file {name!r} {why}")
         return True
-    actual = hashlib.sha256(seed.read_bytes()).hexdigest()
+    actual = hashlib.sha256(data).hexdigest()
     if actual != digest:
         problems.add(
             sums_path,
             number,
             f"checksum mismatch for {name!r}: the seed was edited (sha256 {actual[:12]}..., expected {digest[:12]}...)",
         )
-    listed[f"seeds/{name}"] = digest
     return True
 
 
@@ -201,12 +223,16 @@ def _check_seeds(root: Path, problems: Problems) -> tuple[dict[str, str], bool]:
     """
     sums_path = root / "seeds" / "SHA256SUMS"
     listed: dict[str, str] = {}
-    if not sums_path.exists():
-        if (root / "seeds").exists():
-            problems.add(sums_path, None, "file not found")
+    if not (root / "seeds").exists():
         return listed, True
+    if not _is_folder(root / "seeds", problems):
+        return listed, False
+    data, why = _read_bytes(sums_path)
+    if data is None:
+        problems.add(sums_path, None, "file not found" if why == "not found" else why)
+        return listed, False
     complete = True
-    for number, raw_line in enumerate(sums_path.read_bytes().split(b"\n"), start=1):
+    for number, raw_line in enumerate(data.split(b"\n"), start=1):
         try:
             complete &= _check_sum_line(root, sums_path, number, raw_line, problems, listed)
         except Exception as err:
@@ -262,12 +288,12 @@ def _read_article(
     if not row["source"].strip():
         problems.add(*where, "source is empty: write 'unknown' when the outlet is not known")
     text_path = cluster_dir / f"{aid}.txt"
-    try:
-        raw_bytes = text_path.read_bytes()
-        raw_text = raw_bytes.decode("utf-8")
-    except FileNotFoundError:
-        problems.add(*where, f"raw text {text_path.relative_to(root).as_posix()} not found")
+    raw_bytes, why = _read_bytes(text_path)
+    if raw_bytes is None:
+        problems.add(*where, f"raw text {text_path.relative_to(root).as_posix()} {why}")
         return None
+    try:
+        raw_text = raw_bytes.decode("utf-8")
     except UnicodeDecodeError as err:
         problems.add(text_path, *_utf8_error(raw_bytes, err))
         return None
@@ -481,10 +507,12 @@ def check_sources(root: str | Path) -> tuple[Benchmark, list[str]]:
             problems.add(cluster_dir, None, f"malformed cluster id {cluster_dir.name!r}")
             continue
         _read_articles(root, cluster_dir, seeds, problems, articles)
-    for cluster_dir in clusters:
+    annotated = clusters if _is_folder(root / "annotations", problems) else []
+    annotated = [c for c in annotated if _is_folder(root / "annotations" / c.name, problems)]
+    for cluster_dir in annotated:
         ann = root / "annotations" / cluster_dir.name
         _read_claims(ann / "claims.jsonl", cluster_dir.name, articles, problems, claims, rejected)
-    for cluster_dir in clusters:
+    for cluster_dir in annotated:
         ann = root / "annotations" / cluster_dir.name
         _read_alignments(ann / "alignments.jsonl", cluster_dir.name, articles, claims, rejected, problems, links)
     for ann in sorted(p for p in (root / "annotations").glob("*") if p.is_dir()):
