@@ -10,6 +10,7 @@ import pytest
 from conftest import CLUSTER, ROOT
 
 from alignbench.cli import main
+from alignbench.records import RELATIONS, shorten
 
 CLAIMS = f"annotations/{CLUSTER}/claims.jsonl"
 LINKS = f"annotations/{CLUSTER}/alignments.jsonl"
@@ -281,7 +282,9 @@ def test_seed_name_too_long_for_the_file_system(sources, capsys):
     line = append_raw(sums, b"0" * 64 + b"  " + b"x" * 5000)
     status, _, err = run_validate(sources, capsys)
     assert status == 1
-    assert_one_problem(err, f"seeds/SHA256SUMS:{line}: seed file {'x' * 5000!r} cannot be read (File name too long)")
+    assert_one_problem(
+        err, f"seeds/SHA256SUMS:{line}: seed file {shorten('x' * 5000)} cannot be read (File name too long)"
+    )
 
 
 @pytest.mark.parametrize(
@@ -342,7 +345,7 @@ def test_raw_text_that_is_a_folder(sources, capsys):
     status, _, err = run_validate(sources, capsys)
     assert status == 1
     assert "Traceback" not in err
-    assert f"{ARTICLES}:2: raw text corpus/{CLUSTER}/wonsan-b.txt is a directory, expected a file\n" in err
+    assert f"{ARTICLES}:2: raw text 'corpus/{CLUSTER}/wonsan-b.txt' is a directory, expected a file\n" in err
     assert "not found" not in err
 
 
@@ -367,3 +370,64 @@ def test_file_where_a_folder_is_expected(sources, capsys, folder):
     status, _, err = run_validate(sources, capsys)
     assert status == 1
     assert_one_problem(err, f"{folder}: is a file, expected a folder")
+
+
+def cut_json(value) -> str:
+    """A JSON value as the messages echo it: JSON text cut like ``shorten``."""
+    text = json.dumps(value)
+    return text if len(text) <= 80 else f"{text[:60]}...({len(text)} chars)"
+
+
+HUGE = "A" * 20_000_000  # 20 MB
+
+
+def new_claim(**changes) -> dict:
+    claim = {"claim_id": "wonsan-a-900", "article_id": "wonsan-a", "start": 0, "end": 5, "text": "North"}
+    return {**claim, "statement": None, **changes}
+
+
+@pytest.mark.parametrize(
+    ("row", "message"),
+    [
+        (
+            new_claim(claim_id=HUGE),
+            f"malformed claim_id {shorten(HUGE)} (use lower-case letters, digits, '-', '_', '.')",
+        ),
+        (new_claim(start=HUGE), f"field 'start' must be int, got {cut_json(HUGE)}"),
+        # a field name 1 MB long: cut, and no (slow) "did you mean" search
+        (new_claim(**{"x" * 1_000_000: 1}), f"unknown field {shorten('x' * 1_000_000)}"),
+        (new_claim(article_id=HUGE.lower()), f"unknown article_id {shorten(HUGE.lower())}"),
+        (new_claim(text=HUGE), f"text {shorten(HUGE)} != raw_text[0:5] 'North'"),
+    ],
+    ids=["claim_id", "type", "unknown field", "article_id", "quote"],
+)
+def test_huge_claim_values_are_cut(sources, capsys, row, message):
+    line = append_line(sources / CLAIMS, row)
+    status, _, err = run_validate(sources, capsys)
+    assert status == 1
+    assert_one_problem(err, f"{CLAIMS}:{line}: {message}")
+
+
+@pytest.mark.parametrize("field", ["claim_b", "relation"])
+def test_huge_link_values_are_cut(sources, capsys, field):
+    link = {"claim_a": "wonsan-a-001", "claim_b": "wonsan-b-002", "relation": "related", "rationale": "x"}
+    line = append_line(sources / LINKS, {**link, "annotator": "t", field: HUGE.lower()})
+    status, _, err = run_validate(sources, capsys)
+    assert status == 1
+    what = "unknown claim id" if field == "claim_b" else "unknown relation"
+    tail = "" if field == "claim_b" else f" (expected one of {', '.join(RELATIONS)})"
+    assert_one_problem(err, f"{LINKS}:{line}: {what} {shorten(HUGE.lower())}{tail}")
+
+
+def test_recorded_sha256_is_checked_before_it_is_echoed(sources, capsys):
+    edit_line(sources / ARTICLES, 2, lambda r: r.update(sha256="abc\ndef"))
+    status, _, err = run_validate(sources, capsys)
+    assert status == 1
+    assert_one_problem(err, f"{ARTICLES}:2: sha256 must be 64 lower-case hex digits, got 'abc\\ndef'")
+
+
+def test_file_name_with_a_newline_stays_on_one_line(sources, capsys):
+    (sources / "corpus" / "bad\nname").mkdir()
+    status, _, err = run_validate(sources, capsys)
+    assert status == 1
+    assert_one_problem(err, "'corpus/bad\\nname': malformed cluster id 'bad\\nname'")

@@ -20,6 +20,7 @@ import json
 import os
 import re
 import sys
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -78,11 +79,30 @@ class Problems(list):
             name = path.relative_to(self.root).as_posix()
         except ValueError:
             name = str(path)
+        if not name.isprintable():  # a newline in a file name must not split the problem line
+            name = repr(name)
         self.append(f"{name}:{line}: {message}" if line else f"{name}: {message}")
 
 
-def _short(text: str, width: int = 60) -> str:
-    return repr(text if len(text) <= width else text[: width - 3] + "...")
+#: Values longer than this get no "did you mean" hint: difflib would be slow, and no hint would fit.
+HINT_LIMIT = 100
+
+
+def _hint(value: str, choices: Iterable[str]) -> str | None:
+    """The closest of ``choices`` to a short ``value``, if any is close."""
+    if len(value) > HINT_LIMIT:
+        return None
+    found = difflib.get_close_matches(value, list(choices), n=1)
+    return found[0] if found else None
+
+
+def _json_value(value: Any, width: int = 80) -> str:
+    """A value as JSON, as the file spells it, cut like :func:`shorten` so a huge one is not echoed whole."""
+    try:
+        text = json.dumps(value)
+    except (RecursionError, ValueError):
+        return f"a {type(value).__name__} nested too deeply to show"
+    return text if len(text) <= width else f"{text[: width - 20]}...({len(text)} chars)"
 
 
 def _unexpected(err: Exception) -> str:
@@ -114,14 +134,14 @@ def _row_problems(line: str, fields: dict[str, tuple[type, ...]]) -> tuple[dict[
         return None, ["expected a JSON object"]
     found = []
     for key in [key for key in row if key not in fields]:  # in the row's order, so output is stable
-        hint = difflib.get_close_matches(key, fields, n=1)
-        found.append(f"unknown field {key!r}" + (f" (did you mean {hint[0]!r}?)" if hint else ""))
+        hint = _hint(key, fields)
+        found.append(f"unknown field {shorten(key)}" + (f" (did you mean {hint!r}?)" if hint else ""))
     for key, types in fields.items():
         if key not in row:
             found.append(f"missing field {key!r}")
         elif not isinstance(row[key], types) or isinstance(row[key], bool):
             want = " or ".join("null" if t is type(None) else t.__name__ for t in types)
-            found.append(f"field {key!r} must be {want}, got {json.dumps(row[key])}")
+            found.append(f"field {key!r} must be {want}, got {_json_value(row[key])}")
     return (None, found) if found else (row, [])
 
 
@@ -203,14 +223,14 @@ def _check_sum_line(
     listed[f"seeds/{name}"] = digest  # even if unreadable: it is listed, and the problem is reported here
     data, why = _read_bytes(root / "seeds" / name)
     if data is None:
-        problems.add(sums_path, number, f"seed file {name!r} {why}")
+        problems.add(sums_path, number, f"seed file {shorten(name)} {why}")
         return True
     actual = hashlib.sha256(data).hexdigest()
     if actual != digest:
         problems.add(
             sums_path,
             number,
-            f"checksum mismatch for {name!r}: the seed was edited (sha256 {actual[:12]}..., expected {digest[:12]}...)",
+            f"checksum mismatch for {shorten(name)}: the seed was edited (sha256 {actual[:12]}..., expected {digest[:12]}...)",
         )
     return True
 
@@ -241,7 +261,7 @@ def _check_seeds(root: Path, problems: Problems) -> tuple[dict[str, str], bool]:
     if complete:
         for seed in sorted((root / "seeds").iterdir()):
             if seed.name != "SHA256SUMS" and f"seeds/{seed.name}" not in listed:
-                problems.add(sums_path, None, f"seed file {seed.name!r} is not listed")
+                problems.add(sums_path, None, f"seed file {shorten(seed.name)} is not listed")
     return listed, complete
 
 
@@ -275,22 +295,24 @@ def _read_article(
     """The article of one sound row of articles.jsonl, or None after reporting its problems."""
     aid = row["article_id"]
     if not ID_PATTERN.match(aid):
-        problems.add(*where, f"malformed article_id {aid!r} (use lower-case letters, digits, '-', '_', '.')")
+        problems.add(*where, f"malformed article_id {shorten(aid)} (use lower-case letters, digits, '-', '_', '.')")
         return None
     if aid in articles:
-        problems.add(*where, f"duplicate article_id {aid!r}")
+        problems.add(*where, f"duplicate article_id {shorten(aid)}")
         return None
     if row["cluster_id"] != cluster_dir.name:
-        problems.add(*where, f"cluster_id {row['cluster_id']!r} does not match its folder {cluster_dir.name!r}")
+        problems.add(
+            *where, f"cluster_id {shorten(row['cluster_id'])} does not match its folder {shorten(cluster_dir.name)}"
+        )
         return None
     if row["published"] is not None and not DATE_PATTERN.match(row["published"]):
-        problems.add(*where, f"published must be an ISO date YYYY-MM-DD or null, got {row['published']!r}")
+        problems.add(*where, f"published must be an ISO date YYYY-MM-DD or null, got {shorten(row['published'])}")
     if not row["source"].strip():
         problems.add(*where, "source is empty: write 'unknown' when the outlet is not known")
     text_path = cluster_dir / f"{aid}.txt"
     raw_bytes, why = _read_bytes(text_path)
     if raw_bytes is None:
-        problems.add(*where, f"raw text {text_path.relative_to(root).as_posix()} {why}")
+        problems.add(*where, f"raw text {shorten(text_path.relative_to(root).as_posix())} {why}")
         return None
     try:
         raw_text = raw_bytes.decode("utf-8")
@@ -298,7 +320,9 @@ def _read_article(
         problems.add(text_path, *_utf8_error(raw_bytes, err))
         return None
     digest = hashlib.sha256(raw_bytes).hexdigest()
-    if digest != row["sha256"]:
+    if not SHA256_PATTERN.match(row["sha256"]):
+        problems.add(*where, f"sha256 must be 64 lower-case hex digits, got {shorten(row['sha256'])}")
+    elif digest != row["sha256"]:
         problems.add(
             *where,
             f"sha256 of {text_path.name} is {digest[:12]}..., not the recorded {row['sha256'][:12]}...: the raw text changed",
@@ -307,9 +331,9 @@ def _read_article(
     if seed is not None:
         if seed not in listed_seeds:
             if seeds_complete:
-                problems.add(*where, f"seed {seed!r} is not listed in seeds/SHA256SUMS")
+                problems.add(*where, f"seed {shorten(seed)} is not listed in seeds/SHA256SUMS")
         elif (root / seed).is_file() and (root / seed).read_bytes() != raw_bytes:
-            problems.add(*where, f"raw text differs from its seed {seed!r}")
+            problems.add(*where, f"raw text differs from its seed {shorten(seed)}")
     kept = _check_ranges(row["kept_ranges"], len(raw_text), problems, where)
     if kept is None:
         return None
@@ -343,7 +367,7 @@ def _check_ranges(
     ranges = []
     for item in value:
         if not (isinstance(item, list) and len(item) == 2 and all(type(x) is int for x in item)):
-            problems.add(*where, f"kept_ranges must be a list of [start, end] integer pairs, got {json.dumps(item)}")
+            problems.add(*where, f"kept_ranges must be a list of [start, end] integer pairs, got {_json_value(item)}")
             return None
         ranges.append((item[0], item[1]))
     if not ranges:
@@ -352,7 +376,10 @@ def _check_ranges(
     previous_end = 0
     for s, e in ranges:
         if not 0 <= s < e <= length or s < previous_end:
-            problems.add(*where, f"kept range [{s}, {e}] is out of order or outside the raw text (length {length})")
+            problems.add(
+                *where,
+                f"kept range [{shorten(s)}, {shorten(e)}] is out of order or outside the raw text (length {length})",
+            )
             return None
         previous_end = e
     return tuple(ranges)
@@ -397,34 +424,35 @@ def _claim_problem(
     """The first problem of one claim row, or None if it is sound."""
     cid, aid = row["claim_id"], row["article_id"]
     if not ID_PATTERN.match(cid):
-        return f"malformed claim_id {cid!r} (use lower-case letters, digits, '-', '_', '.')"
+        return f"malformed claim_id {shorten(cid)} (use lower-case letters, digits, '-', '_', '.')"
     if cid in claims:
-        return f"duplicate claim_id {cid!r}"
+        return f"duplicate claim_id {shorten(cid)}"
     article = articles.get(aid)
     if article is None:
-        return f"unknown article_id {aid!r}"
+        return f"unknown article_id {shorten(aid)}"
     if article.cluster_id != cluster:
-        return f"article {aid!r} belongs to cluster {article.cluster_id!r}, not {cluster!r}"
+        return f"article {shorten(aid)} belongs to cluster {shorten(article.cluster_id)}, not {shorten(cluster)}"
     if not cid.startswith(f"{aid}-"):
-        return f"claim_id {cid!r} must start with its article_id {aid + '-'!r}"
+        return f"claim_id {shorten(cid)} must start with its article_id {shorten(aid + '-')}"
     start, end, quote, raw = row["start"], row["end"], row["text"], article.raw_text
+    span = f"[{shorten(start)}, {shorten(end)}]"
     if start == end:
-        return f"empty span [{start}, {end}] (start == end): a claim quotes at least one character"
+        return f"empty span {span} (start == end): a claim quotes at least one character"
     if start > end:
-        return f"span [{start}, {end}] starts after it ends (start > end)"
+        return f"span {span} starts after it ends (start > end)"
     if start < 0 or end > len(raw):
-        return f"span [{start}, {end}] is outside the raw text of {aid!r} (length {len(raw)})"
+        return f"span {span} is outside the raw text of {shorten(aid)} (length {len(raw)})"
     if raw[start:end] != quote:
         found = raw.find(quote)
         hint = f"; the quote occurs at [{found}, {found + len(quote)}]" if found >= 0 else ""
-        return f"text {_short(quote)} != raw_text[{start}:{end}] {_short(raw[start:end])}{hint}"
+        return f"text {shorten(quote)} != raw_text[{start}:{end}] {shorten(raw[start:end])}{hint}"
     if quote != quote.strip():
         return "span starts or ends with whitespace"
     if not any(s <= start and end <= e for s, e in article.kept_ranges):
-        return f"span [{start}, {end}] is not inside one kept range of {aid!r} (it touches removed page chrome)"
+        return f"span {span} is not inside one kept range of {shorten(aid)} (it touches removed page chrome)"
     overlap = next((other for s, e, other in spans.get(aid, []) if s < end and start < e), None)
     if overlap is not None:
-        return f"span [{start}, {end}] overlaps claim {overlap!r}"
+        return f"span {span} overlaps claim {shorten(overlap)}"
     return None
 
 
@@ -464,20 +492,20 @@ def _link_problem(
     a, b, relation = row["claim_a"], row["claim_b"], row["relation"]
     missing = [cid for cid in (a, b) if cid not in claims]
     if missing:
-        return f"unknown claim id {missing[0]!r}"
+        return f"unknown claim id {shorten(missing[0])}"
     if a == b:
-        return f"self link: {a!r} is linked to itself"
+        return f"self link: {shorten(a)} is linked to itself"
     art_a, art_b = articles[claims[a].article_id], articles[claims[b].article_id]
     if art_a.cluster_id != art_b.cluster_id or art_a.cluster_id != cluster:
-        return f"cross-cluster link: {a!r} is in {art_a.cluster_id!r}, {b!r} in {art_b.cluster_id!r}"
+        return f"cross-cluster link: {shorten(a)} is in {shorten(art_a.cluster_id)}, {shorten(b)} in {shorten(art_b.cluster_id)}"
     if art_a.article_id == art_b.article_id:
-        return f"both claims are from article {art_a.article_id!r}: links join two different articles"
+        return f"both claims are from article {shorten(art_a.article_id)}: links join two different articles"
     if art_a.article_id > art_b.article_id:
-        return f"wrong orientation: claim_a must come from {art_b.article_id!r}, the article that sorts first (swap the ids and mirror a_/b_more_specific)"
+        return f"wrong orientation: claim_a must come from {shorten(art_b.article_id)}, the article that sorts first (swap the ids and mirror a_/b_more_specific)"
     if relation not in RELATIONS:
-        hint = difflib.get_close_matches(relation, RELATIONS, n=1)
-        return f"unknown relation {relation!r}" + (
-            f" (did you mean {hint[0]!r}?)" if hint else f" (expected one of {', '.join(RELATIONS)})"
+        hint = _hint(relation, RELATIONS)
+        return f"unknown relation {shorten(relation)}" + (
+            f" (did you mean {hint!r}?)" if hint else f" (expected one of {', '.join(RELATIONS)})"
         )
     if not row["rationale"].strip() or "\n" in row["rationale"]:
         return "rationale must be one non-empty line"
@@ -485,7 +513,7 @@ def _link_problem(
         return "annotator is empty"
     key = frozenset((a, b))
     if key in seen:
-        return f"duplicate link {a!r} - {b!r} (first at line {seen[key]})"
+        return f"duplicate link {shorten(a)} - {shorten(b)} (first at line {seen[key]})"
     return None
 
 
@@ -501,11 +529,13 @@ def check_sources(root: str | Path) -> tuple[Benchmark, list[str]]:
     claims: dict[str, Claim] = {}
     rejected: set[str] = set()
     links: list[Alignment] = []
-    clusters = sorted(p for p in (root / "corpus").iterdir() if p.is_dir())
+    clusters = []
+    for cluster_dir in sorted(p for p in (root / "corpus").iterdir() if p.is_dir()):
+        if ID_PATTERN.match(cluster_dir.name):
+            clusters.append(cluster_dir)
+        else:  # reported once: its annotations are not read, so they cannot cascade
+            problems.add(cluster_dir, None, f"malformed cluster id {shorten(cluster_dir.name)}")
     for cluster_dir in clusters:
-        if not ID_PATTERN.match(cluster_dir.name):
-            problems.add(cluster_dir, None, f"malformed cluster id {cluster_dir.name!r}")
-            continue
         _read_articles(root, cluster_dir, seeds, problems, articles)
     annotated = clusters if _is_folder(root / "annotations", problems) else []
     annotated = [c for c in annotated if _is_folder(root / "annotations" / c.name, problems)]
@@ -517,7 +547,7 @@ def check_sources(root: str | Path) -> tuple[Benchmark, list[str]]:
         _read_alignments(ann / "alignments.jsonl", cluster_dir.name, articles, claims, rejected, problems, links)
     for ann in sorted(p for p in (root / "annotations").glob("*") if p.is_dir()):
         if not (root / "corpus" / ann.name).is_dir():
-            problems.add(ann, None, f"annotations for unknown cluster {ann.name!r} (no corpus/{ann.name}/)")
+            problems.add(ann, None, f"annotations for unknown cluster {shorten(ann.name)} (no corpus/{ann.name}/)")
     benchmark = Benchmark(
         articles=tuple(articles[k] for k in sorted(articles)),
         claims=tuple(claims[k] for k in sorted(claims)),
