@@ -125,13 +125,13 @@ def _parse_json(line: str) -> tuple[Any, str | None]:
         return None, f"not valid JSON ({shorten(str(err))})"
 
 
-def _row_problems(line: str, fields: dict[str, tuple[type, ...]]) -> tuple[dict[str, Any] | None, list[str]]:
-    """(row, []) for a sound line of a JSON Lines file, or (None, its problems)."""
+def _row_problems(line: str, fields: dict[str, tuple[type, ...]]) -> tuple[Any, list[str]]:
+    """(row, []) for a sound line of a JSON Lines file, or (what was parsed, its problems)."""
     row, problem = _parse_json(line)
     if problem:
         return None, [problem]
     if not isinstance(row, dict):
-        return None, ["expected a JSON object"]
+        return row, ["expected a JSON object"]
     found = []
     for key in [key for key in row if key not in fields]:  # in the row's order, so output is stable
         hint = _hint(key, fields)
@@ -142,35 +142,69 @@ def _row_problems(line: str, fields: dict[str, tuple[type, ...]]) -> tuple[dict[
         elif not isinstance(row[key], types) or isinstance(row[key], bool):
             want = " or ".join("null" if t is type(None) else t.__name__ for t in types)
             found.append(f"field {key!r} must be {want}, got {_json_value(row[key])}")
-    return (None, found) if found else (row, [])
+    return row, found
 
 
-def read_jsonl(path: Path, fields: dict[str, tuple[type, ...]], problems: Problems) -> list[tuple[int, dict[str, Any]]]:
+def _salvage_id(line: str, row: Any, id_field: str) -> str | None:
+    """The ``id_field`` of a rejected line, if it can still be read (from the row, or the raw text)."""
+    if isinstance(row, dict):
+        value = row.get(id_field)
+        return value if isinstance(value, str) else None
+    match = re.search(rf'"{re.escape(id_field)}"\s*:\s*("(?:[^"\\\\]|\\\\.)*")', line)
+    if match is None:
+        return None
+    try:
+        value = json.loads(match.group(1))
+    except ValueError:
+        return None
+    return value if isinstance(value, str) else None
+
+
+def read_jsonl(
+    path: Path,
+    fields: dict[str, tuple[type, ...]],
+    problems: Problems,
+    id_field: str | None = None,
+    rejected: set[str] | None = None,
+) -> list[tuple[int, dict[str, Any]]]:
     """Rows of a JSON Lines file with exactly ``fields`` of the right types, as (line, row).
 
-    Blank lines are skipped; a row with any problem is reported and left out.
+    Blank lines are skipped; a row with any problem is reported and left out, and its
+    ``id_field``, if it can still be read, goes to ``rejected`` so that rows referring to it
+    are not reported again. An empty file is a problem.
     """
     rows: list[tuple[int, dict[str, Any]]] = []
     data, why = _read_bytes(path)
     if data is None:
         problems.add(path, None, "file not found" if why == "not found" else why)
         return rows
+    if not data.strip():
+        problems.add(path, None, "is empty (expected one JSON object per line)")
+        return rows
     for number, raw_line in enumerate(data.split(b"\n"), start=1):
+        row: Any = None
         try:
             line = raw_line.decode("utf-8")
         except UnicodeDecodeError as err:  # one bad byte spoils its line only
-            problems.add(path, number, _utf8_error(raw_line, err)[1])
-            continue
-        if not line.strip():
-            continue
-        try:
-            row, found = _row_problems(line, fields)
-        except Exception as err:
-            row, found = None, [_unexpected(err)]
+            line, found = raw_line.decode("utf-8", "replace"), [_utf8_error(raw_line, err)[1]]
+        else:
+            if not line.strip():
+                continue
+            try:
+                row, found = _row_problems(line, fields)
+            except Exception as err:
+                found = [_unexpected(err)]
         for problem in found:
             problems.add(path, number, problem)
-        if row is not None:
+        if not found:
             rows.append((number, row))
+        elif id_field is not None and rejected is not None:
+            try:
+                cid = _salvage_id(line, row, id_field)
+            except Exception:
+                cid = None
+            if cid is not None:
+                rejected.add(cid)
     return rows
 
 
@@ -271,15 +305,19 @@ def _read_articles(
     seeds: tuple[dict[str, str], bool],
     problems: Problems,
     articles: dict[str, Article],
+    rejected: set[str],
 ) -> None:
+    """Read one cluster's articles; ids of articles with a problem go to ``rejected`` (no cascades)."""
     path = cluster_dir / "articles.jsonl"
-    for number, row in read_jsonl(path, ARTICLE_FIELDS, problems):
+    for number, row in read_jsonl(path, ARTICLE_FIELDS, problems, "article_id", rejected):
         try:
             article = _read_article(root, cluster_dir, seeds, problems, articles, (path, number), row)
         except Exception as err:
             problems.add(path, number, _unexpected(err))
-            continue
-        if article is not None:
+            article = None
+        if article is None:
+            rejected.add(row["article_id"])
+        else:
             articles[article.article_id] = article
 
 
@@ -389,22 +427,37 @@ def _read_claims(
     path: Path,
     cluster: str,
     articles: dict[str, Article],
+    rejected_articles: set[str],
     problems: Problems,
     claims: dict[str, Claim],
     rejected: set[str],
-) -> None:
-    """Read one cluster's claims; ids of claims with a problem go to ``rejected`` (no cascades)."""
+) -> bool:
+    """Read one cluster's claims; ids of claims with a problem go to ``rejected`` (no cascades).
+
+    Claims of an article that was rejected, or of a cluster with no usable article, are left out
+    silently: the articles' problems are already reported. Return whether any claim was usable.
+    """
     spans: dict[str, list[tuple[int, int, str]]] = {}
     sentence_cache: dict[str, list[tuple[int, int]]] = {}
-    for number, row in read_jsonl(path, CLAIM_FIELDS, problems):
+    articles_usable = any(article.cluster_id == cluster for article in articles.values())
+    usable = False
+    for number, row in read_jsonl(path, CLAIM_FIELDS, problems, "claim_id", rejected):
+        # The claim of a rejected article can only be checked on its own id: the rest would cascade.
+        silent = row["article_id"] in rejected_articles or not articles_usable
         try:
-            problem = _claim_problem(row, cluster, articles, claims, spans)
+            if silent and row["article_id"] not in articles:
+                problem = _claim_id_problem(row["claim_id"], claims)
+            else:
+                problem = _claim_problem(row, cluster, articles, claims, spans)
+                silent = False
         except Exception as err:
             problem = _unexpected(err)
-        if problem:
-            problems.add(path, number, problem)
+        if problem or silent:
+            if problem:
+                problems.add(path, number, problem)
             rejected.add(row["claim_id"])
             continue
+        usable = True
         cid, aid, start, end = row["claim_id"], row["article_id"], row["start"], row["end"]
         article = articles[aid]
         spans.setdefault(aid, []).append((start, end, cid))
@@ -412,6 +465,16 @@ def _read_claims(
             sentence_cache[aid] = sentences(article.raw_text, article.kept_ranges)
         c_start, c_end = context_span(sentence_cache[aid], start, end)
         claims[cid] = Claim(cid, aid, start, end, row["text"], article.raw_text[c_start:c_end], row["statement"])
+    return usable
+
+
+def _claim_id_problem(cid: str, claims: dict[str, Claim]) -> str | None:
+    """The problem of a claim id on its own (malformed, duplicate), or None."""
+    if not ID_PATTERN.match(cid):
+        return f"malformed claim_id {shorten(cid)} (use lower-case letters, digits, '-', '_', '.')"
+    if cid in claims:
+        return f"duplicate claim_id {shorten(cid)}"
+    return None
 
 
 def _claim_problem(
@@ -423,10 +486,9 @@ def _claim_problem(
 ) -> str | None:
     """The first problem of one claim row, or None if it is sound."""
     cid, aid = row["claim_id"], row["article_id"]
-    if not ID_PATTERN.match(cid):
-        return f"malformed claim_id {shorten(cid)} (use lower-case letters, digits, '-', '_', '.')"
-    if cid in claims:
-        return f"duplicate claim_id {shorten(cid)}"
+    problem = _claim_id_problem(cid, claims)
+    if problem:
+        return problem
     article = articles.get(aid)
     if article is None:
         return f"unknown article_id {shorten(aid)}"
@@ -464,11 +526,17 @@ def _read_alignments(
     rejected: set[str],
     problems: Problems,
     links: list[Alignment],
+    claims_usable: bool = True,
 ) -> None:
-    """Read one cluster's gold links; links to claims already reported as broken are skipped."""
+    """Read one cluster's gold links; links to claims already reported as broken are skipped.
+
+    If the cluster's claims file had no usable claim (reported already), only the links' own
+    format is checked: every link would otherwise report "unknown claim id".
+    """
     seen: dict[frozenset[str], int] = {}
     for number, row in read_jsonl(path, ALIGNMENT_FIELDS, problems):
-        if row["claim_a"] in rejected or row["claim_b"] in rejected:
+        # a claim id can be both rejected and sound: a duplicate row of a sound claim is rejected
+        if not claims_usable or any(c in rejected and c not in claims for c in (row["claim_a"], row["claim_b"])):
             continue
         try:
             problem = _link_problem(row, cluster, articles, claims, seen)
@@ -528,6 +596,7 @@ def check_sources(root: str | Path) -> tuple[Benchmark, list[str]]:
     articles: dict[str, Article] = {}
     claims: dict[str, Claim] = {}
     rejected: set[str] = set()
+    rejected_articles: set[str] = set()
     links: list[Alignment] = []
     clusters = []
     for cluster_dir in sorted(p for p in (root / "corpus").iterdir() if p.is_dir()):
@@ -536,15 +605,18 @@ def check_sources(root: str | Path) -> tuple[Benchmark, list[str]]:
         else:  # reported once: its annotations are not read, so they cannot cascade
             problems.add(cluster_dir, None, f"malformed cluster id {shorten(cluster_dir.name)}")
     for cluster_dir in clusters:
-        _read_articles(root, cluster_dir, seeds, problems, articles)
+        _read_articles(root, cluster_dir, seeds, problems, articles, rejected_articles)
     annotated = clusters if _is_folder(root / "annotations", problems) else []
     annotated = [c for c in annotated if _is_folder(root / "annotations" / c.name, problems)]
+    claims_usable: dict[str, bool] = {}
     for cluster_dir in annotated:
-        ann = root / "annotations" / cluster_dir.name
-        _read_claims(ann / "claims.jsonl", cluster_dir.name, articles, problems, claims, rejected)
+        path = root / "annotations" / cluster_dir.name / "claims.jsonl"
+        name = cluster_dir.name
+        claims_usable[name] = _read_claims(path, name, articles, rejected_articles, problems, claims, rejected)
     for cluster_dir in annotated:
-        ann = root / "annotations" / cluster_dir.name
-        _read_alignments(ann / "alignments.jsonl", cluster_dir.name, articles, claims, rejected, problems, links)
+        path = root / "annotations" / cluster_dir.name / "alignments.jsonl"
+        name = cluster_dir.name
+        _read_alignments(path, name, articles, claims, rejected, problems, links, claims_usable[name])
     for ann in sorted(p for p in (root / "annotations").glob("*") if p.is_dir()):
         if not (root / "corpus" / ann.name).is_dir():
             problems.add(ann, None, f"annotations for unknown cluster {shorten(ann.name)} (no corpus/{ann.name}/)")
