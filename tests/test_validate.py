@@ -516,3 +516,23 @@ def test_links_to_a_claim_with_a_rejected_duplicate_are_still_checked(sources, c
         f"{CLAIMS}:{line}: duplicate claim_id 'wonsan-a-001'",
         f"{LINKS}:1: unknown relation 'nope' (expected one of {', '.join(RELATIONS)})",
     ]
+
+
+def test_an_article_line_whose_id_cannot_be_read_is_reported_once(sources, capsys):
+    path = sources / ARTICLES
+    lines = path.read_text(encoding="utf-8").splitlines()
+    lines[0] = lines[0].replace('"wonsan-a"', "wonsan-a", 1)  # the claims of wonsan-a cannot be checked
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    status, _, err = run_validate(sources, capsys)
+    assert status == 1
+    assert_one_problem(err, f"{ARTICLES}:1: not valid JSON (Expecting value, column 16)")
+
+
+def test_a_claim_line_whose_id_cannot_be_read_is_reported_once(sources, capsys):
+    path = sources / CLAIMS
+    lines = path.read_text(encoding="utf-8").splitlines()
+    lines[0] = lines[0].replace('"wonsan-a-001"', "wonsan-a-001", 1)  # it has three links
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    status, _, err = run_validate(sources, capsys)
+    assert status == 1
+    assert_one_problem(err, f"{CLAIMS}:1: not valid JSON (Expecting value, column 14)")

@@ -160,26 +160,39 @@ def _salvage_id(line: str, row: Any, id_field: str) -> str | None:
     return value if isinstance(value, str) else None
 
 
+class Rows(list):
+    """The (line, row) pairs of the sound rows of a JSON Lines file.
+
+    ``complete`` is False when the file could not be read, is empty, or has a rejected row whose
+    id could not be read: then a row elsewhere that names an unknown id may refer to that row,
+    and is not reported (the unreadable row is the root cause).
+    """
+
+    complete = True
+
+
 def read_jsonl(
     path: Path,
     fields: dict[str, tuple[type, ...]],
     problems: Problems,
     id_field: str | None = None,
     rejected: set[str] | None = None,
-) -> list[tuple[int, dict[str, Any]]]:
+) -> Rows:
     """Rows of a JSON Lines file with exactly ``fields`` of the right types, as (line, row).
 
     Blank lines are skipped; a row with any problem is reported and left out, and its
     ``id_field``, if it can still be read, goes to ``rejected`` so that rows referring to it
     are not reported again. An empty file is a problem.
     """
-    rows: list[tuple[int, dict[str, Any]]] = []
+    rows = Rows()
     data, why = _read_bytes(path)
     if data is None:
         problems.add(path, None, "file not found" if why == "not found" else why)
+        rows.complete = False
         return rows
     if not data.strip():
         problems.add(path, None, "is empty (expected one JSON object per line)")
+        rows.complete = False
         return rows
     for number, raw_line in enumerate(data.split(b"\n"), start=1):
         row: Any = None
@@ -205,6 +218,8 @@ def read_jsonl(
                 cid = None
             if cid is not None:
                 rejected.add(cid)
+            else:
+                rows.complete = False
     return rows
 
 
@@ -306,10 +321,17 @@ def _read_articles(
     problems: Problems,
     articles: dict[str, Article],
     rejected: set[str],
-) -> None:
-    """Read one cluster's articles; ids of articles with a problem go to ``rejected`` (no cascades)."""
+) -> set[str] | None:
+    """Read one cluster's articles; ids of articles with a problem go to ``rejected`` (no cascades).
+
+    Return the ids that articles.jsonl lists (sound or not), or None if some could not be read.
+    """
     path = cluster_dir / "articles.jsonl"
-    for number, row in read_jsonl(path, ARTICLE_FIELDS, problems, "article_id", rejected):
+    listed: set[str] = set()
+    rows = read_jsonl(path, ARTICLE_FIELDS, problems, "article_id", listed)
+    rejected |= listed  # so far, the ids of rows that read_jsonl rejected
+    for number, row in rows:
+        listed.add(row["article_id"])
         try:
             article = _read_article(root, cluster_dir, seeds, problems, articles, (path, number), row)
         except Exception as err:
@@ -319,6 +341,7 @@ def _read_articles(
             rejected.add(row["article_id"])
         else:
             articles[article.article_id] = article
+    return listed if rows.complete else None
 
 
 def _read_article(
@@ -428,22 +451,25 @@ def _read_claims(
     cluster: str,
     articles: dict[str, Article],
     rejected_articles: set[str],
+    articles_trusted: bool,
     problems: Problems,
     claims: dict[str, Claim],
     rejected: set[str],
 ) -> bool:
     """Read one cluster's claims; ids of claims with a problem go to ``rejected`` (no cascades).
 
-    Claims of an article that was rejected, or of a cluster with no usable article, are left out
-    silently: the articles' problems are already reported. Return whether any claim was usable.
+    Claims of an article that was rejected are left out silently: the article's problem is
+    already reported. So are claims of an unknown article if ``articles_trusted`` is False (the
+    cluster has no usable article, or an article's id could not be read). Return whether the
+    claims can be trusted in turn: some are usable and every rejected one's id could be read.
     """
     spans: dict[str, list[tuple[int, int, str]]] = {}
     sentence_cache: dict[str, list[tuple[int, int]]] = {}
-    articles_usable = any(article.cluster_id == cluster for article in articles.values())
     usable = False
-    for number, row in read_jsonl(path, CLAIM_FIELDS, problems, "claim_id", rejected):
+    rows = read_jsonl(path, CLAIM_FIELDS, problems, "claim_id", rejected)
+    for number, row in rows:
         # The claim of a rejected article can only be checked on its own id: the rest would cascade.
-        silent = row["article_id"] in rejected_articles or not articles_usable
+        silent = row["article_id"] in rejected_articles or not articles_trusted
         try:
             if silent and row["article_id"] not in articles:
                 problem = _claim_id_problem(row["claim_id"], claims)
@@ -465,7 +491,7 @@ def _read_claims(
             sentence_cache[aid] = sentences(article.raw_text, article.kept_ranges)
         c_start, c_end = context_span(sentence_cache[aid], start, end)
         claims[cid] = Claim(cid, aid, start, end, row["text"], article.raw_text[c_start:c_end], row["statement"])
-    return usable
+    return usable and rows.complete
 
 
 def _claim_id_problem(cid: str, claims: dict[str, Claim]) -> str | None:
@@ -526,17 +552,19 @@ def _read_alignments(
     rejected: set[str],
     problems: Problems,
     links: list[Alignment],
-    claims_usable: bool = True,
+    claims_trusted: bool = True,
 ) -> None:
     """Read one cluster's gold links; links to claims already reported as broken are skipped.
 
-    If the cluster's claims file had no usable claim (reported already), only the links' own
-    format is checked: every link would otherwise report "unknown claim id".
+    If ``claims_trusted`` is False (the cluster's claims file had no usable claim, or a claim
+    whose id could not be read), a link to an unknown claim is skipped too: its root cause is
+    already reported, and every link would otherwise report "unknown claim id".
     """
     seen: dict[frozenset[str], int] = {}
     for number, row in read_jsonl(path, ALIGNMENT_FIELDS, problems):
+        ids = (row["claim_a"], row["claim_b"])
         # a claim id can be both rejected and sound: a duplicate row of a sound claim is rejected
-        if not claims_usable or any(c in rejected and c not in claims for c in (row["claim_a"], row["claim_b"])):
+        if any(c not in claims and (c in rejected or not claims_trusted) for c in ids):
             continue
         try:
             problem = _link_problem(row, cluster, articles, claims, seen)
@@ -604,19 +632,23 @@ def check_sources(root: str | Path) -> tuple[Benchmark, list[str]]:
             clusters.append(cluster_dir)
         else:  # reported once: its annotations are not read, so they cannot cascade
             problems.add(cluster_dir, None, f"malformed cluster id {shorten(cluster_dir.name)}")
+    listed: dict[str, set[str] | None] = {}
     for cluster_dir in clusters:
-        _read_articles(root, cluster_dir, seeds, problems, articles, rejected_articles)
+        listed[cluster_dir.name] = _read_articles(root, cluster_dir, seeds, problems, articles, rejected_articles)
     annotated = clusters if _is_folder(root / "annotations", problems) else []
     annotated = [c for c in annotated if _is_folder(root / "annotations" / c.name, problems)]
-    claims_usable: dict[str, bool] = {}
+    claims_trusted: dict[str, bool] = {}
     for cluster_dir in annotated:
-        path = root / "annotations" / cluster_dir.name / "claims.jsonl"
         name = cluster_dir.name
-        claims_usable[name] = _read_claims(path, name, articles, rejected_articles, problems, claims, rejected)
+        path = root / "annotations" / name / "claims.jsonl"
+        trusted = listed[name] is not None and any(a.cluster_id == name for a in articles.values())
+        claims_trusted[name] = _read_claims(
+            path, name, articles, rejected_articles, trusted, problems, claims, rejected
+        )
     for cluster_dir in annotated:
-        path = root / "annotations" / cluster_dir.name / "alignments.jsonl"
         name = cluster_dir.name
-        _read_alignments(path, name, articles, claims, rejected, problems, links, claims_usable[name])
+        path = root / "annotations" / name / "alignments.jsonl"
+        _read_alignments(path, name, articles, claims, rejected, problems, links, claims_trusted[name])
     for ann in sorted(p for p in (root / "annotations").glob("*") if p.is_dir()):
         if not (root / "corpus" / ann.name).is_dir():
             problems.add(ann, None, f"annotations for unknown cluster {shorten(ann.name)} (no corpus/{ann.name}/)")
