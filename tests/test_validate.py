@@ -536,3 +536,55 @@ def test_a_claim_line_whose_id_cannot_be_read_is_reported_once(sources, capsys):
     status, _, err = run_validate(sources, capsys)
     assert status == 1
     assert_one_problem(err, f"{CLAIMS}:1: not valid JSON (Expecting value, column 14)")
+
+
+# Unknown files: validate must fail on anything that would change the source hash that
+# `alignbench build` records (it hashes every file under seeds/, corpus/ and annotations/).
+
+HASH = "it would change the source hash"
+
+
+@pytest.mark.parametrize(
+    ("name", "message"),
+    [
+        (f"corpus/{CLUSTER}/notes.txt", f"only articles.jsonl and <article_id>.txt belong here; {HASH}"),
+        (f"corpus/{CLUSTER}/.DS_Store", f"only articles.jsonl and <article_id>.txt belong here; {HASH}"),
+        (f"corpus/{CLUSTER}/.wonsan-a.txt.swp", f"only articles.jsonl and <article_id>.txt belong here; {HASH}"),
+        ("corpus/README.md", f"only cluster folders belong here; {HASH}"),
+        (f"annotations/{CLUSTER}/claims.jsonl~", f"only claims.jsonl and alignments.jsonl belong here; {HASH}"),
+        ("annotations/NOTES.md", f"only GUIDELINES.md and cluster folders belong here; {HASH}"),
+        ("annotations/.GUIDELINES.md.swp", f"only GUIDELINES.md and cluster folders belong here; {HASH}"),
+    ],
+)
+def test_unknown_file(sources, capsys, name, message):
+    (sources / name).write_text("x", encoding="utf-8")
+    status, _, err = run_validate(sources, capsys)
+    assert status == 1
+    assert_one_problem(err, f"{name}: unknown file ({message})")
+
+
+def test_raw_text_of_an_unlisted_article(sources, capsys):
+    name = f"corpus/{CLUSTER}/wonsan-c.txt"
+    (sources / name).write_text("x", encoding="utf-8")
+    status, _, err = run_validate(sources, capsys)
+    assert status == 1
+    assert_one_problem(err, f"{name}: unknown file (only articles.jsonl and <article_id>.txt belong here; {HASH})")
+
+
+@pytest.mark.parametrize(
+    ("name", "message"),
+    [
+        (f"corpus/{CLUSTER}/old", "only articles.jsonl and <article_id>.txt belong here"),
+        (f"annotations/{CLUSTER}/old", "only claims.jsonl and alignments.jsonl belong here"),
+        ("seeds/old", "only SHA256SUMS and the seed files it lists belong here"),
+    ],
+)
+@pytest.mark.parametrize("empty", [True, False])
+def test_unknown_folder(sources, capsys, name, message, empty):
+    (sources / name).mkdir()
+    if not empty:
+        (sources / name / "a.txt").write_text("x", encoding="utf-8")
+        message += "; its files would change the source hash"
+    status, _, err = run_validate(sources, capsys)
+    assert status == 1
+    assert_one_problem(err, f"{name}: unknown folder ({message})")

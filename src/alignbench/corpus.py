@@ -309,9 +309,60 @@ def _check_seeds(root: Path, problems: Problems) -> tuple[dict[str, str], bool]:
             complete = False
     if complete:
         for seed in sorted((root / "seeds").iterdir()):
-            if seed.name != "SHA256SUMS" and f"seeds/{seed.name}" not in listed:
+            if f"seeds/{seed.name}" in listed:
+                continue  # read, and reported if it is not a file
+            if seed.is_dir():
+                if not any(name.startswith(f"seeds/{seed.name}/") for name in listed):
+                    _unknown(seed, "SHA256SUMS and the seed files it lists", problems)
+            elif seed.name != "SHA256SUMS":
                 problems.add(sums_path, None, f"seed file {shorten(seed.name)} is not listed")
     return listed, complete
+
+
+#: The files of ``annotations/`` itself, besides the cluster folders.
+ANNOTATION_FILES: frozenset[str] = frozenset({"GUIDELINES.md"})
+
+
+def _unknown(path: Path, allowed: str, problems: Problems) -> None:
+    """Report a stray file or folder (hidden ones too): build would hash its files, validate would not."""
+    if path.is_dir():
+        has_files = any(p.is_file() for p in path.rglob("*"))
+        tail = "; its files would change the source hash" if has_files else ""
+        problems.add(path, None, f"unknown folder (only {allowed} belong here{tail})")
+    else:
+        problems.add(path, None, f"unknown file (only {allowed} belong here; it would change the source hash)")
+
+
+def _check_layout(root: Path, listed: dict[str, set[str] | None], annotated: list[str], problems: Problems) -> None:
+    """Report every file or folder under corpus/ and annotations/ that nothing reads.
+
+    ``listed`` maps each well-formed cluster to the article ids of its articles.jsonl (None if
+    some could not be read: then any ``<id>.txt`` is let pass). ``annotated`` are the clusters
+    whose annotation folder was read. What is reported otherwise (a malformed cluster id,
+    annotations of an unknown cluster, a file where a cluster's folder belongs) is not repeated.
+    """
+    for entry in sorted((root / "corpus").iterdir()):
+        if not entry.is_dir():
+            _unknown(entry, "cluster folders", problems)
+        elif entry.name in listed:
+            ids = listed[entry.name]
+            for item in sorted(entry.iterdir()):
+                stem, is_txt = item.name.removesuffix(".txt"), item.name.endswith(".txt")
+                if item.name == "articles.jsonl" or (is_txt and stem in (ids or ())):
+                    continue  # read, and reported if it is not a file
+                if not (is_txt and ids is None and ID_PATTERN.match(stem)):
+                    _unknown(item, "articles.jsonl and <article_id>.txt", problems)
+    annotations = root / "annotations"
+    if not annotations.is_dir():
+        return
+    for entry in sorted(annotations.iterdir()):
+        if not entry.is_dir():
+            if entry.name not in ANNOTATION_FILES and entry.name not in listed:  # a cluster's: reported
+                _unknown(entry, f"{', '.join(sorted(ANNOTATION_FILES))} and cluster folders", problems)
+        elif entry.name in annotated:
+            for item in sorted(entry.iterdir()):
+                if item.name not in ("claims.jsonl", "alignments.jsonl"):
+                    _unknown(item, "claims.jsonl and alignments.jsonl", problems)
 
 
 def _read_articles(
@@ -652,6 +703,7 @@ def check_sources(root: str | Path) -> tuple[Benchmark, list[str]]:
     for ann in sorted(p for p in (root / "annotations").glob("*") if p.is_dir()):
         if not (root / "corpus" / ann.name).is_dir():
             problems.add(ann, None, f"annotations for unknown cluster {shorten(ann.name)} (no corpus/{ann.name}/)")
+    _check_layout(root, listed, [c.name for c in annotated], problems)
     benchmark = Benchmark(
         articles=tuple(articles[k] for k in sorted(articles)),
         claims=tuple(claims[k] for k in sorted(claims)),
