@@ -8,8 +8,13 @@ Layout of a source tree (one folder per event cluster, so adding a cluster is ad
     annotations/<cluster_id>/claims.jsonl         one claim per line
     annotations/<cluster_id>/alignments.jsonl     one gold link per line
 
+Nothing else belongs under these folders (besides ``annotations/GUIDELINES.md`` and the seed
+files that SHA256SUMS lists): ``alignbench build`` hashes every file there, so a stray file would
+change the source hash without being checked.
+
 Every problem is collected as ``file:line: message`` (paths relative to the root) so that
 ``alignbench validate`` can report all of them at once; :func:`load_sources` raises them.
+A problem is reported once, at its root: rows that refer to a rejected row are not reported again.
 """
 
 from __future__ import annotations
