@@ -588,3 +588,12 @@ def test_unknown_folder(sources, capsys, name, message, empty):
     status, _, err = run_validate(sources, capsys)
     assert status == 1
     assert_one_problem(err, f"{name}: unknown folder ({message})")
+
+
+def test_an_unreadable_seed_is_reported_once(sources, capsys):
+    name = "x" * 5000
+    line = append_raw(sources / "seeds" / "SHA256SUMS", b"0" * 64 + b"  " + name.encode())
+    edit_line(sources / ARTICLES, 2, lambda r: r.update(seed=f"seeds/{name}"))
+    status, _, err = run_validate(sources, capsys)
+    assert status == 1
+    assert_one_problem(err, f"seeds/SHA256SUMS:{line}: seed file {shorten(name)} cannot be read (File name too long)")
