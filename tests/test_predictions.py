@@ -105,3 +105,25 @@ def test_writer_round_trips_and_is_atomic(tmp_path):
     assert [json.loads(x) for x in path.read_text().splitlines()] == PREDICTIONS  # old file kept
     assert sorted(p.name for p in path.parent.iterdir()) == ["p.jsonl"]
     assert len(read_predictions(path, space).index) == 7
+
+
+def _cli_error(path, capsys) -> str:
+    """The one-line error of ``validate-predictions`` on ``path`` (exit status 1, no traceback)."""
+    assert main(["validate-predictions", str(path)]) == 1
+    err = capsys.readouterr().err
+    assert len(err.strip().splitlines()) == 1 and "Traceback" not in err, err
+    prefix = "alignbench validate-predictions: "
+    assert err.startswith(prefix), err
+    return err[len(prefix) :].rstrip("\n")
+
+
+def test_non_utf8_names_line_and_column(tmp_path, capsys):
+    path = tmp_path / "p.jsonl"
+    # a non-ASCII character before the bad byte: the column counts characters, not bytes
+    row = {**OTHER, "claim_a": "wonsän-a-001", "claim_b": "wonsan-b-\udcff"}
+    bad = json.dumps(row, ensure_ascii=False)
+    path.write_bytes(
+        (json.dumps(GOOD) + "\n\n").encode() + bad.encode("utf-8", "surrogateescape") + b"\n" + b"\xff\xfe\n"
+    )
+    column = bad.index("\udcff") + 1
+    assert _cli_error(path, capsys) == f"{path}:3: not valid UTF-8 (invalid start byte at column {column})"

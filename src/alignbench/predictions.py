@@ -103,8 +103,13 @@ def _reference_read(path: Path, space: CandidateSpace) -> PredictionArrays:
     def fail(number: int, message: str) -> DataError:
         return DataError(f"{path}:{number}: {message}")
 
-    with open(path, encoding="utf-8") as handle:
-        for number, line in enumerate(handle, start=1):
+    with open(path, "rb") as handle:
+        for number, raw in enumerate(handle, start=1):
+            try:
+                line = raw.decode("utf-8")
+            except UnicodeDecodeError as err:
+                column = len(raw[: err.start].decode("utf-8")) + 1
+                raise fail(number, f"not valid UTF-8 ({err.reason} at column {column})") from None
             if not line.strip():
                 continue
             try:
@@ -175,11 +180,8 @@ def read_predictions(path: str | Path, space: CandidateSpace) -> PredictionArray
     path = Path(path)
     if not path.is_file():
         raise DataError(f"{path}: prediction file not found")
-    try:
-        fast = _fast_read(path, space) if path.stat().st_size else None
-        return fast if fast is not None else _reference_read(path, space)
-    except UnicodeDecodeError as err:
-        raise DataError(f"{path}: not valid UTF-8 ({err.reason} at byte {err.start})") from None
+    fast = _fast_read(path, space) if path.stat().st_size else None
+    return fast if fast is not None else _reference_read(path, space)
 
 
 def write_predictions(path: str | Path, predictions: Iterable[Prediction]) -> None:
