@@ -127,3 +127,79 @@ def test_non_utf8_names_line_and_column(tmp_path, capsys):
     )
     column = bad.index("\udcff") + 1
     assert _cli_error(path, capsys) == f"{path}:3: not valid UTF-8 (invalid start byte at column {column})"
+
+
+def _benchmark_space() -> CandidateSpace:
+    from alignbench.load import load_benchmark
+
+    return CandidateSpace(load_benchmark())
+
+
+JSONL_HINT = "; each line must hold one whole JSON object (JSON Lines)"
+EXTRA_HINT = "; write one object per line (JSON Lines)"
+PRETTY = json.dumps(OTHER, indent=2)  # 6 lines: "{", 4 fields, "}"
+NOT_JSON_LINES = [
+    pytest.param(
+        "\ufeff" + json.dumps(GOOD) + "\n", "1: starts with a UTF-8 byte-order mark; write UTF-8 without BOM", id="bom"
+    ),
+    pytest.param(
+        json.dumps(GOOD) + "\n\ufeff" + json.dumps(OTHER) + "\n",
+        "2: starts with a UTF-8 byte-order mark",
+        id="bom-line-2",
+    ),
+    pytest.param(
+        json.dumps(GOOD) + "\n" + PRETTY + "\n",
+        "2: not valid JSON (Expecting property name enclosed in double quotes, column 2)" + JSONL_HINT,
+        id="pretty-printed",
+    ),
+    pytest.param(  # line 1 is the object's first 51 characters; the error is just past its end
+        json.dumps(GOOD, indent=None, separators=(",", ":")).replace(',"score"', ',\n"score"') + "\n",
+        "1: not valid JSON (Expecting property name enclosed in double quotes, column 52)" + JSONL_HINT,
+        id="object-over-two-lines",
+    ),
+    pytest.param(
+        json.dumps(GOOD) + " " + json.dumps(OTHER) + "\n",
+        f"1: extra data after the JSON object at column {len(json.dumps(GOOD)) + 2}" + EXTRA_HINT,
+        id="two-objects-on-a-line",
+    ),
+    pytest.param(json.dumps(GOOD) + json.dumps(OTHER), "1: extra data", id="whole-file-on-one-line"),
+    pytest.param(json.dumps(GOOD) + "\r" + json.dumps(OTHER) + "\r\n", "1: extra data", id="lone-cr-is-no-line-end"),
+]
+
+
+@pytest.mark.parametrize(("text", "message"), NOT_JSON_LINES)
+def test_not_one_object_per_line_is_rejected_by_both_readers(tmp_path, capsys, text, message):
+    path = tmp_path / "p.jsonl"
+    path.write_bytes(text.encode())
+    assert _fast_read(path, _benchmark_space()) is None
+    assert _cli_error(path, capsys).startswith(f"{path}:{message}")
+
+
+def test_first_problem_in_line_order_is_reported(tmp_path, capsys):
+    bad_id = json.dumps({**OTHER, "claim_a": "wonsan-a-999"})
+    path = tmp_path / "p.jsonl"
+    path.write_text("\n".join([json.dumps(GOOD), PRETTY, bad_id]) + "\n", encoding="utf-8")
+    assert _cli_error(path, capsys).startswith(f"{path}:2: not valid JSON")
+    path.write_text("\n".join([json.dumps(GOOD), bad_id, PRETTY]) + "\n", encoding="utf-8")
+    assert _cli_error(path, capsys).startswith(f"{path}:2: unknown claim id 'wonsan-a-999'")
+    path.write_text("\n".join([bad_id + " " + json.dumps(GOOD), PRETTY]) + "\n", encoding="utf-8")
+    assert _cli_error(path, capsys).startswith(f"{path}:1: extra data")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param("{g}\r\n{o}\r\n", id="crlf"),
+        pytest.param("\n \t\n{g}\n\r\n\n{o}\n \n", id="blank-and-whitespace-lines"),
+        pytest.param(" \t{g} \t\r\n  {o}", id="indented-no-final-newline"),
+        pytest.param("{g}\n{o}" + " " * 3_000_000 + "\n", id="line-longer-than-a-pyarrow-block"),
+    ],
+)
+def test_both_readers_accept_line_end_and_blank_line_variants(tmp_path, text):
+    space = _benchmark_space()
+    path = tmp_path / "p.jsonl"
+    path.write_bytes(text.format(g=json.dumps(GOOD), o=json.dumps(OTHER)).encode())
+    fast, slow = _fast_read(path, space), _reference_read(path, space)
+    assert fast is not None and len(slow.index) == 2
+    for a, b in zip(fast, slow, strict=True):
+        assert np.array_equal(a, b) and a.dtype == b.dtype
