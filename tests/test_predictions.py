@@ -203,3 +203,47 @@ def test_both_readers_accept_line_end_and_blank_line_variants(tmp_path, text):
     assert fast is not None and len(slow.index) == 2
     for a, b in zip(fast, slow, strict=True):
         assert np.array_equal(a, b) and a.dtype == b.dtype
+
+
+def _line(score: str) -> str:
+    return json.dumps({**OTHER, "score": 0}).replace('"score": 0', f'"score": {score}')
+
+
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        pytest.param(_line("9" * 400), "score out of range: 99999", id="400-digit-integer"),
+        pytest.param(_line("-" + "9" * 400), "score out of range: -9999", id="negative-400-digit-integer"),
+        pytest.param(_line("1" * 5000), "score out of range: 11111", id="integer-beyond-python-digit-limit"),
+        pytest.param("[" * 100_000, "not valid JSON (nested too deeply)", id="deep-array"),
+        pytest.param('{"claim_a": ' + '{"a": ' * 100_000, "not valid JSON (nested too deeply)", id="deep-object"),
+    ],
+)
+def test_unparsable_values_get_one_line_errors(tmp_path, capsys, line, message):
+    path = write_jsonl(tmp_path / "p.jsonl", [GOOD, line])
+    assert _fast_read(path, _benchmark_space()) is None
+    error = _cli_error(path, capsys)
+    assert error.startswith(f"{path}:2: {message}"), error
+    assert len(error) - len(str(path)) < 150, error
+
+
+def test_any_exception_while_parsing_a_line_names_the_line(tmp_path, monkeypatch):
+    def broken_loads(*args, **kwargs):
+        raise RuntimeError("boom\nsecond line")
+
+    path = write_jsonl(tmp_path / "p.jsonl", ["", GOOD])
+    monkeypatch.setattr("alignbench.predictions.json.loads", broken_loads)
+    with pytest.raises(DataError) as caught:
+        _reference_read(path, _benchmark_space())
+    assert caught.value.problems == [f"{path}:2: not valid JSON (RuntimeError('boom\\nsecond line'))"]
+
+
+def test_large_integer_scores_in_range_agree(tmp_path):
+    space = _benchmark_space()
+    rows = [_line(str(10**300 + 12345)), json.dumps(GOOD).replace('"score": 0.9', f'"score": {2**64 + 1}')]
+    path = write_jsonl(tmp_path / "p.jsonl", rows)
+    fast, slow = _fast_read(path, space), _reference_read(path, space)
+    assert fast is not None
+    assert slow.score.tolist() == [1e300, float(2**64)]
+    for a, b in zip(fast, slow, strict=True):
+        assert np.array_equal(a, b) and a.dtype == b.dtype

@@ -23,7 +23,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from alignbench.records import LABELS, REVERSED_RELATION, DataError
+from alignbench.records import LABELS, REVERSED_RELATION, DataError, shorten
 from alignbench.space import CandidateSpace
 
 FIELDS = ("claim_a", "claim_b", "score", "label")
@@ -120,12 +120,58 @@ def _fast_read(path: Path, space: CandidateSpace) -> PredictionArrays | None:
     return PredictionArrays(index, score.astype(np.float64), label)
 
 
+class _BadLine(Exception):
+    """What is wrong with one line; the reader adds the file name and line number."""
+
+
+class _HugeInteger:
+    """A JSON integer beyond a 64-bit float's range, kept as its text (``int()`` limits digits)."""
+
+    __slots__ = ("text",)
+
+    def __init__(self, text: str):
+        self.text = text
+
+    def __repr__(self) -> str:
+        return self.text
+
+
+def _parse_int(text: str) -> int | _HugeInteger:
+    # float() of the text rounds as float() of the int would, and is inf where that overflows
+    return int(text) if len(text) < 300 or math.isfinite(float(text)) else _HugeInteger(text)
+
+
 def _no_duplicate_keys(pairs: list[tuple[str, object]]) -> dict:
     keys = [k for k, _ in pairs]
     for key in keys:
         if keys.count(key) > 1:
-            raise ValueError(f"field {key!r} appears twice")
+            raise _BadLine(f"field {key!r} appears twice")
     return dict(pairs)
+
+
+def _parse_line(raw: bytes) -> object:
+    """The JSON value of one line of bytes; :class:`_BadLine` says why there is none."""
+    if raw.startswith(BOM):
+        raise _BadLine("starts with a UTF-8 byte-order mark; write UTF-8 without BOM")
+    try:
+        line = raw.decode("utf-8")
+    except UnicodeDecodeError as err:
+        column = len(raw[: err.start].decode("utf-8")) + 1
+        raise _BadLine(f"not valid UTF-8 ({err.reason} at column {column})") from None
+    try:
+        return json.loads(line.removesuffix("\n"), object_pairs_hook=_no_duplicate_keys, parse_int=_parse_int)
+    except _BadLine:
+        raise
+    except json.JSONDecodeError as err:
+        if err.msg == "Extra data":
+            message = f"extra data after the JSON object at column {err.colno}; write one object per line"
+        else:
+            message = f"not valid JSON ({err.msg}, column {err.colno}); each line must hold one whole JSON object"
+        raise _BadLine(message + " (JSON Lines)") from None
+    except RecursionError:
+        raise _BadLine("not valid JSON (nested too deeply)") from None
+    except Exception as err:  # whatever else the parser may raise, still one line naming the line
+        raise _BadLine(f"not valid JSON ({shorten(err)})") from None
 
 
 def _reference_read(path: Path, space: CandidateSpace) -> PredictionArrays:
@@ -140,24 +186,9 @@ def _reference_read(path: Path, space: CandidateSpace) -> PredictionArrays:
         for number, raw in enumerate(handle, start=1):
             if not raw.strip(_BLANK):
                 continue
-            if raw.startswith(BOM):
-                raise fail(number, "starts with a UTF-8 byte-order mark; write UTF-8 without BOM")
             try:
-                line = raw.decode("utf-8")
-            except UnicodeDecodeError as err:
-                column = len(raw[: err.start].decode("utf-8")) + 1
-                raise fail(number, f"not valid UTF-8 ({err.reason} at column {column})") from None
-            try:
-                row = json.loads(line.removesuffix("\n"), object_pairs_hook=_no_duplicate_keys)
-            except json.JSONDecodeError as err:
-                if err.msg == "Extra data":
-                    message = f"extra data after the JSON object at column {err.colno}; write one object per line"
-                else:
-                    message = (
-                        f"not valid JSON ({err.msg}, column {err.colno}); each line must hold one whole JSON object"
-                    )
-                raise fail(number, message + " (JSON Lines)") from None
-            except ValueError as err:
+                row = _parse_line(raw)
+            except _BadLine as err:
                 raise fail(number, str(err)) from None
             if not isinstance(row, dict):
                 raise fail(number, "expected a JSON object with claim_a, claim_b, score, label")
@@ -187,8 +218,10 @@ def _reference_read(path: Path, space: CandidateSpace) -> PredictionArrays:
                     f"{row['claim_b']!r} in {space.article_cluster[art_b]!r}",
                 )
             score = row["score"]
+            if isinstance(score, _HugeInteger):
+                raise fail(number, f"score out of range: {shorten(score)} (a score must fit a 64-bit float)")
             if isinstance(score, bool) or not isinstance(score, int | float):
-                raise fail(number, f"score must be a number, got {json.dumps(score)}")
+                raise fail(number, f"score must be a number, got {json.dumps(score, default=repr)}")
             if not math.isfinite(score):
                 raise fail(number, f"non-finite score {score}")
             label = row["label"]
