@@ -247,3 +247,38 @@ def test_large_integer_scores_in_range_agree(tmp_path):
     assert slow.score.tolist() == [1e300, float(2**64)]
     for a, b in zip(fast, slow, strict=True):
         assert np.array_equal(a, b) and a.dtype == b.dtype
+
+
+HUGE = "w" * 20_000_000  # 20 MB
+BIG = "w" * 2_000_000
+
+
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        pytest.param({**OTHER, "claim_a": HUGE}, "unknown claim id 'wwww", id="20MB-claim-id"),
+        pytest.param({**OTHER, "claim_b": [HUGE]}, "unknown claim id ['wwww", id="20MB-non-string-claim-id"),
+        pytest.param({**OTHER, "label": HUGE}, "unknown label 'wwww", id="20MB-label"),
+        pytest.param({**OTHER, BIG: 1}, "unknown field 'wwww", id="2MB-field-name"),
+        pytest.param({**OTHER, "score": BIG}, 'score must be a number, got "wwww', id="2MB-score-string"),
+        pytest.param(json.dumps(OTHER)[:-1] + f', "{BIG}": 1, "{BIG}": 2}}', "field 'wwww", id="2MB-duplicate-field"),
+        pytest.param(
+            json.dumps({**OTHER, **{f"k{i}": i for i in range(50_000)}}),
+            "unknown field 'k0'",
+            id="50000-fields",
+        ),
+    ],
+)
+def test_huge_values_are_cut_in_messages_and_quick(tmp_path, capsys, monkeypatch, line, message):
+    import difflib
+    import time
+
+    hinted = []  # lengths of the words difflib is asked to match: its time grows with them
+    monkeypatch.setattr(difflib, "get_close_matches", lambda word, *a, **k: hinted.append(len(word)) or [])
+    path = write_jsonl(tmp_path / "p.jsonl", [GOOD, line])
+    start = time.perf_counter()
+    error = _cli_error(path, capsys)
+    assert time.perf_counter() - start < 5
+    assert max(hinted, default=0) <= 200
+    assert error.startswith(f"{path}:2: {message}"), error[:300]
+    assert len(error) - len(str(path)) < 250, error[:300]

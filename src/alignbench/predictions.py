@@ -124,8 +124,8 @@ class _BadLine(Exception):
     """What is wrong with one line; the reader adds the file name and line number."""
 
 
-class _HugeInteger:
-    """A JSON integer beyond a 64-bit float's range, kept as its text (``int()`` limits digits)."""
+class _Verbatim:
+    """Shown as its text, unquoted: ``shorten(_Verbatim(text))`` cuts a long text to a readable size."""
 
     __slots__ = ("text",)
 
@@ -136,17 +136,42 @@ class _HugeInteger:
         return self.text
 
 
+class _HugeInteger(_Verbatim):
+    """A JSON integer beyond a 64-bit float's range, kept as its text (``int()`` limits digits)."""
+
+
+#: Values longer than this get no "did you mean" hint: difflib's time grows with the value's length.
+_HINT_MAX = 200
+
+
+def _close_match(value: object, choices: Iterable[str]) -> str | None:
+    """The choice most like ``value`` (difflib), if any is close; None for long values."""
+    text = value if isinstance(value, str) else repr(value)
+    if len(text) > _HINT_MAX:
+        return None
+    matches = difflib.get_close_matches(text, choices, n=1)
+    return matches[0] if matches else None
+
+
+def _as_json(value: object) -> str:
+    """``value`` as JSON, cut like :func:`shorten` when long."""
+    return shorten(_Verbatim(json.dumps(value, default=repr)))
+
+
 def _parse_int(text: str) -> int | _HugeInteger:
     # float() of the text rounds as float() of the int would, and is inf where that overflows
     return int(text) if len(text) < 300 or math.isfinite(float(text)) else _HugeInteger(text)
 
 
 def _no_duplicate_keys(pairs: list[tuple[str, object]]) -> dict:
-    keys = [k for k, _ in pairs]
-    for key in keys:
-        if keys.count(key) > 1:
-            raise _BadLine(f"field {key!r} appears twice")
-    return dict(pairs)
+    row = dict(pairs)
+    if len(row) < len(pairs):
+        seen = set()
+        for key, _ in pairs:
+            if key in seen:
+                raise _BadLine(f"field {shorten(key)} appears twice")
+            seen.add(key)
+    return row
 
 
 def _parse_line(raw: bytes) -> object:
@@ -194,7 +219,7 @@ def _reference_read(path: Path, space: CandidateSpace) -> PredictionArrays:
                 raise fail(number, "expected a JSON object with claim_a, claim_b, score, label")
             for key in row:
                 if key not in FIELDS:
-                    raise fail(number, f"unknown field {key!r} (expected {', '.join(FIELDS)})")
+                    raise fail(number, f"unknown field {shorten(key)} (expected {', '.join(FIELDS)})")
             for key in FIELDS:
                 if key not in row:
                     raise fail(number, f"missing field {key!r}")
@@ -202,9 +227,9 @@ def _reference_read(path: Path, space: CandidateSpace) -> PredictionArrays:
             for key in ("claim_a", "claim_b"):
                 value = row[key]
                 if not isinstance(value, str) or value not in space.claim_index:
-                    hint = difflib.get_close_matches(str(value), space.claim_ids, n=1)
+                    hint = _close_match(value, space.claim_ids)
                     raise fail(
-                        number, f"unknown claim id {value!r}" + (f" (did you mean {hint[0]!r}?)" if hint else "")
+                        number, f"unknown claim id {shorten(value)}" + (f" (did you mean {hint!r}?)" if hint else "")
                     )
                 ids.append(space.claim_index[value])
             a, b = ids
@@ -221,16 +246,16 @@ def _reference_read(path: Path, space: CandidateSpace) -> PredictionArrays:
             if isinstance(score, _HugeInteger):
                 raise fail(number, f"score out of range: {shorten(score)} (a score must fit a 64-bit float)")
             if isinstance(score, bool) or not isinstance(score, int | float):
-                raise fail(number, f"score must be a number, got {json.dumps(score, default=repr)}")
+                raise fail(number, f"score must be a number, got {_as_json(score)}")
             if not math.isfinite(score):
                 raise fail(number, f"non-finite score {score}")
             label = row["label"]
             if label not in LABELS:
-                hint = difflib.get_close_matches(str(label), LABELS, n=1)
+                hint = _close_match(label, LABELS)
                 raise fail(
                     number,
-                    f"unknown label {label!r}"
-                    + (f" (did you mean {hint[0]!r}?)" if hint else f" (expected one of {', '.join(LABELS)})"),
+                    f"unknown label {shorten(label)}"
+                    + (f" (did you mean {hint!r}?)" if hint else f" (expected one of {', '.join(LABELS)})"),
                 )
             if art_a > art_b:
                 a, b, label = b, a, REVERSED_RELATION.get(label, label)
