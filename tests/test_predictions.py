@@ -282,3 +282,32 @@ def test_huge_values_are_cut_in_messages_and_quick(tmp_path, capsys, monkeypatch
     assert max(hinted, default=0) <= 200
     assert error.startswith(f"{path}:2: {message}"), error[:300]
     assert len(error) - len(str(path)) < 250, error[:300]
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        pytest.param(b"null\n", id="first-line"),
+        pytest.param(b"\n \r\nnull\n", id="after-blank-lines"),
+        pytest.param(
+            (json.dumps(GOOD) + "\n").encode() + b" \n" * 600_000 + b"null\n" * 10, id="null-in-a-later-block"
+        ),
+    ],
+)
+def test_top_level_null_is_an_error_not_a_crash(tmp_path, data):
+    """pyarrow's JSON reader (26.0.1) dereferences a null pointer on a null outside any object
+    (apache/arrow#47409): the fast path must never hand it one. Run apart, so a crash fails only this test."""
+    import subprocess
+    import sys
+
+    path = tmp_path / "p.jsonl"
+    path.write_bytes(data)
+    done = subprocess.run(
+        [sys.executable, "-m", "alignbench", "validate-predictions", str(path)], capture_output=True, text=True
+    )
+    line = data.split(b"\n").index(b"null") + 1
+    assert done.returncode == 1, (done.returncode, done.stderr[-300:])
+    assert (
+        done.stderr
+        == f"alignbench validate-predictions: {path}:{line}: expected a JSON object with claim_a, claim_b, score, label\n"
+    )

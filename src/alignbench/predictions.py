@@ -77,6 +77,10 @@ def _fast_read(path: Path, space: CandidateSpace) -> PredictionArrays | None:
     data = path.read_bytes()
     if data.startswith(BOM):
         return None  # pyarrow skips it; the reference reader rejects it
+    if b"null" in data:
+        # No valid file holds a null (every field needs a value; no id or label contains "null"),
+        # and a null outside any object crashes pyarrow's reader (apache/arrow#47409): never pass one.
+        return None
     schema = pa.schema(
         [("claim_a", pa.string()), ("claim_b", pa.string()), ("score", pa.float64()), ("label", pa.string())]
     )
