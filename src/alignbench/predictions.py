@@ -2,6 +2,9 @@
 
 ``{"claim_a": ID, "claim_b": ID, "score": float, "label": RELATION or "none"}``
 
+The format is strict JSON Lines: UTF-8 without a byte-order mark, exactly one whole JSON object per
+line, ``\n`` or ``\r\n`` line ends; blank lines (JSON whitespace only) are ignored.
+
 Rows with a label other than ``none`` are the system's decided links; ``score`` ranks all rows;
 candidates absent from the file rank below every present one. Either orientation is accepted: a
 reversed pair is normalised (``a_more_specific`` and ``b_more_specific`` swapped). A bad file is
@@ -9,7 +12,8 @@ rejected with one line naming the file, the line and the problem.
 
 Reading has two paths that accept exactly the same files: a vectorised one (pyarrow's JSON reader
 plus array checks) for speed, and a line-by-line reference reader that runs whenever the fast path
-sees anything wrong, to name the first bad line.
+sees anything wrong, to name the first bad line (``tests/test_prediction_readers.py`` checks that
+they agree on generated good and bad files).
 """
 
 from __future__ import annotations
@@ -75,6 +79,9 @@ def _fast_read(path: Path, space: CandidateSpace) -> PredictionArrays | None:
     if "{" in (joined := "".join(space.claim_ids)) or "}" in joined:
         return None  # _lines_are_objects assumes that no claim id holds a brace
     data = path.read_bytes()
+    if not data:  # pyarrow rejects an empty file; the reference reader accepts it
+        empty = np.zeros(0, dtype=np.int64)
+        return PredictionArrays(empty, empty.astype(np.float64), empty.astype(np.int8))
     if data.startswith(BOM):
         return None  # pyarrow skips it; the reference reader rejects it
     if b"null" in data:
@@ -283,7 +290,7 @@ def read_predictions(path: str | Path, space: CandidateSpace) -> PredictionArray
     path = Path(path)
     if not path.is_file():
         raise DataError(f"{path}: prediction file not found")
-    fast = _fast_read(path, space) if path.stat().st_size else None
+    fast = _fast_read(path, space)
     return fast if fast is not None else _reference_read(path, space)
 
 
