@@ -204,3 +204,9 @@ def test_wheel_licence_says_article_texts_are_not_mit():
     assert "LICENSES.md" in project["license-files"]
     card = " ".join((ROOT / "data" / "README.md").read_text(encoding="utf-8").split())
     assert "bundles this folder, article texts included" in card
+
+
+def test_a_directory_as_prediction_file_says_so(tmp_path, capsys):
+    assert main(["eval", "--predictions", str(tmp_path), "--resamples", "0"]) == 1
+    err = capsys.readouterr().err
+    assert err == f"alignbench eval: {tmp_path}: is a directory, expected a prediction file\n"

@@ -288,6 +288,8 @@ def _reference_read(path: Path, space: CandidateSpace) -> PredictionArrays:
 def read_predictions(path: str | Path, space: CandidateSpace) -> PredictionArrays:
     """Read, validate and normalise a prediction file; :class:`DataError` names the bad line."""
     path = Path(path)
+    if path.is_dir():
+        raise DataError(f"{path}: is a directory, expected a prediction file")
     if not path.is_file():
         raise DataError(f"{path}: prediction file not found")
     fast = _fast_read(path, space)
