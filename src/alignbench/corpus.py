@@ -19,17 +19,25 @@ A problem is reported once, at its root: rows that refer to a rejected row are n
 
 from __future__ import annotations
 
-import difflib
 import hashlib
 import json
 import os
 import re
 import sys
-from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from alignbench.records import RELATIONS, Alignment, Article, Benchmark, Claim, DataError, shorten
+from alignbench.records import (
+    RELATIONS,
+    Alignment,
+    Article,
+    Benchmark,
+    Claim,
+    DataError,
+    close_match,
+    shorten,
+    shown_json,
+)
 from alignbench.segment import AGGREGATOR_CHROME, context_span, sentences
 
 ID_PATTERN = re.compile(r"^[a-z0-9]+(?:[-_.][a-z0-9]+)*$")
@@ -89,27 +97,6 @@ class Problems(list):
         self.append(f"{name}:{line}: {message}" if line else f"{name}: {message}")
 
 
-#: Values longer than this get no "did you mean" hint: difflib would be slow, and no hint would fit.
-HINT_LIMIT = 100
-
-
-def _hint(value: str, choices: Iterable[str]) -> str | None:
-    """The closest of ``choices`` to a short ``value``, if any is close."""
-    if len(value) > HINT_LIMIT:
-        return None
-    found = difflib.get_close_matches(value, list(choices), n=1)
-    return found[0] if found else None
-
-
-def _json_value(value: Any, width: int = 80) -> str:
-    """A value as JSON, as the file spells it, cut like :func:`shorten` so a huge one is not echoed whole."""
-    try:
-        text = json.dumps(value)
-    except (RecursionError, ValueError):
-        return f"a {type(value).__name__} nested too deeply to show"
-    return text if len(text) <= width else f"{text[: width - 20]}...({len(text)} chars)"
-
-
 def _unexpected(err: Exception) -> str:
     """The message for an error that no check foresaw: one bad line must never be a traceback."""
     detail = err.strerror if isinstance(err, OSError) and err.strerror else str(err)
@@ -139,14 +126,14 @@ def _row_problems(line: str, fields: dict[str, tuple[type, ...]]) -> tuple[Any, 
         return row, ["expected a JSON object"]
     found = []
     for key in [key for key in row if key not in fields]:  # in the row's order, so output is stable
-        hint = _hint(key, fields)
+        hint = close_match(key, fields)
         found.append(f"unknown field {shorten(key)}" + (f" (did you mean {hint!r}?)" if hint else ""))
     for key, types in fields.items():
         if key not in row:
             found.append(f"missing field {key!r}")
         elif not isinstance(row[key], types) or isinstance(row[key], bool):
             want = " or ".join("null" if t is type(None) else t.__name__ for t in types)
-            found.append(f"field {key!r} must be {want}, got {_json_value(row[key])}")
+            found.append(f"field {key!r} must be {want}, got {shown_json(row[key])}")
     return row, found
 
 
@@ -484,7 +471,7 @@ def _check_ranges(
     ranges = []
     for item in value:
         if not (isinstance(item, list) and len(item) == 2 and all(type(x) is int for x in item)):
-            problems.add(*where, f"kept_ranges must be a list of [start, end] integer pairs, got {_json_value(item)}")
+            problems.add(*where, f"kept_ranges must be a list of [start, end] integer pairs, got {shown_json(item)}")
             return None
         ranges.append((item[0], item[1]))
     if not ranges:
@@ -655,7 +642,7 @@ def _link_problem(
     if art_a.article_id > art_b.article_id:
         return f"wrong orientation: claim_a must come from {shorten(art_b.article_id)}, the article that sorts first (swap the ids and mirror a_/b_more_specific)"
     if relation not in RELATIONS:
-        hint = _hint(relation, RELATIONS)
+        hint = close_match(relation, RELATIONS)
         return f"unknown relation {shorten(relation)}" + (
             f" (did you mean {hint!r}?)" if hint else f" (expected one of {', '.join(RELATIONS)})"
         )

@@ -18,7 +18,6 @@ they agree on generated good and bad files).
 
 from __future__ import annotations
 
-import difflib
 import json
 import math
 from collections.abc import Iterable
@@ -27,7 +26,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from alignbench.records import LABELS, REVERSED_RELATION, DataError, shorten
+from alignbench.records import LABELS, REVERSED_RELATION, DataError, close_match, shorten, shown_json
 from alignbench.space import CandidateSpace
 
 FIELDS = ("claim_a", "claim_b", "score", "label")
@@ -151,24 +150,6 @@ class _HugeInteger(_Verbatim):
     """A JSON integer beyond a 64-bit float's range, kept as its text (``int()`` limits digits)."""
 
 
-#: Values longer than this get no "did you mean" hint: difflib's time grows with the value's length.
-_HINT_MAX = 200
-
-
-def _close_match(value: object, choices: Iterable[str]) -> str | None:
-    """The choice most like ``value`` (difflib), if any is close; None for long values."""
-    text = value if isinstance(value, str) else repr(value)
-    if len(text) > _HINT_MAX:
-        return None
-    matches = difflib.get_close_matches(text, choices, n=1)
-    return matches[0] if matches else None
-
-
-def _as_json(value: object) -> str:
-    """``value`` as JSON, cut like :func:`shorten` when long."""
-    return shorten(_Verbatim(json.dumps(value, default=repr)))
-
-
 def _parse_int(text: str) -> int | _HugeInteger:
     # float() of the text rounds as float() of the int would, and is inf where that overflows
     return int(text) if len(text) < 300 or math.isfinite(float(text)) else _HugeInteger(text)
@@ -238,7 +219,7 @@ def _reference_read(path: Path, space: CandidateSpace) -> PredictionArrays:
             for key in ("claim_a", "claim_b"):
                 value = row[key]
                 if not isinstance(value, str) or value not in space.claim_index:
-                    hint = _close_match(value, space.claim_ids)
+                    hint = close_match(value, space.claim_ids)
                     raise fail(
                         number, f"unknown claim id {shorten(value)}" + (f" (did you mean {hint!r}?)" if hint else "")
                     )
@@ -257,12 +238,12 @@ def _reference_read(path: Path, space: CandidateSpace) -> PredictionArrays:
             if isinstance(score, _HugeInteger):
                 raise fail(number, f"score out of range: {shorten(score)} (a score must fit a 64-bit float)")
             if isinstance(score, bool) or not isinstance(score, int | float):
-                raise fail(number, f"score must be a number, got {_as_json(score)}")
+                raise fail(number, f"score must be a number, got {shown_json(score)}")
             if not math.isfinite(score):
                 raise fail(number, f"non-finite score {score}")
             label = row["label"]
             if label not in LABELS:
-                hint = _close_match(label, LABELS)
+                hint = close_match(label, LABELS)
                 raise fail(
                     number,
                     f"unknown label {shorten(label)}"

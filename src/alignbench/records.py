@@ -6,7 +6,10 @@ print readably in tests and tracebacks.
 
 from __future__ import annotations
 
-from typing import NamedTuple
+import difflib
+import json
+from collections.abc import Iterable
+from typing import Any, NamedTuple
 
 #: The closed set of gold relations, in ClassLabel order (never reorder: ids are published).
 RELATIONS: tuple[str, ...] = (
@@ -123,3 +126,26 @@ def shorten(value: object, width: int = 80) -> str:
     if len(text) > width:
         text = f"{text[: width - 20]}...({len(text)} chars)"
     return repr(text) if isinstance(value, str) else text
+
+
+#: Values longer than this get no "did you mean" hint: difflib's time grows with their length, and
+#: a hint for a value that long would not help.
+HINT_LIMIT = 100
+
+
+def close_match(value: object, choices: Iterable[str]) -> str | None:
+    """The one of ``choices`` most like ``value`` (difflib), if any is close; None for long values."""
+    text = value if isinstance(value, str) else repr(value)
+    if len(text) > HINT_LIMIT:
+        return None
+    found = difflib.get_close_matches(text, list(choices), n=1)
+    return found[0] if found else None
+
+
+def shown_json(value: Any, width: int = 80) -> str:
+    """``value`` as JSON, as a file spells it, cut like :func:`shorten` so a huge one is not echoed whole."""
+    try:
+        text = json.dumps(value, default=repr)
+    except (RecursionError, ValueError):
+        return f"a {type(value).__name__} nested too deeply to show"
+    return text if len(text) <= width else f"{text[: width - 20]}...({len(text)} chars)"

@@ -10,7 +10,6 @@ likely linked. Built-in aligners are registered by name; a user's own aligner is
 from __future__ import annotations
 
 import contextlib
-import difflib
 import importlib
 import inspect
 import numbers
@@ -21,7 +20,7 @@ from typing import Any, Protocol, runtime_checkable
 
 import numpy as np
 
-from alignbench.records import Claim, DataError, UsageError, shorten
+from alignbench.records import Claim, DataError, UsageError, close_match, shorten
 
 #: Built-in aligners, as lazy ``module:Class`` strings.
 REGISTRY: dict[str, str] = {
@@ -184,10 +183,10 @@ def _import(spec: str, user: bool = False) -> Any:
         return getattr(module, attr)
     except AttributeError:
         classes = [n for n, v in vars(module).items() if inspect.isclass(v) and not n.startswith("_")]
-        hint = difflib.get_close_matches(attr, classes, n=1)
+        hint = close_match(attr, classes)
         raise UsageError(
             f"module {shorten(module_name)} has no aligner class {shorten(attr)}"
-            + (f" (did you mean {hint[0]!r}?)" if hint else "")
+            + (f" (did you mean {hint!r}?)" if hint else "")
         ) from None
 
 
@@ -233,10 +232,10 @@ def _check_param_names(cls: type, spec: str, params: dict[str, Any]) -> None:
         accepted = [p.name for p in signature.parameters.values() if p.name != "self" and p.kind in named]
     for key in params:
         if key not in accepted:
-            hint = difflib.get_close_matches(key, accepted, n=1)
+            hint = close_match(key, accepted)
             raise UsageError(
                 f"aligner {shorten(spec)} has no parameter {shorten(key)}"
-                + (f" (did you mean {hint[0]!r}?)" if hint else "")
+                + (f" (did you mean {hint!r}?)" if hint else "")
                 + (f"; its parameters: {', '.join(accepted)}" if accepted else "; it takes no parameters")
             )
 
@@ -270,11 +269,11 @@ def get_aligner(name: str, **params: Any) -> Aligner:
     elif name in REGISTRY:
         cls = _import(REGISTRY[name])
     else:
-        hint = difflib.get_close_matches(name, REGISTRY, n=1)
+        hint = close_match(name, REGISTRY)
         known = ", ".join(REGISTRY)
         raise UsageError(
             f"unknown aligner {shorten(name)}"
-            + (f" (did you mean {hint[0]!r}?)" if hint else "")
+            + (f" (did you mean {hint!r}?)" if hint else "")
             + f"; built-in: {known}; or give package.module:Class"
         )
     _check_class(cls, name)
