@@ -109,13 +109,20 @@ def _check_numbers(args: argparse.Namespace) -> None:
         _usage(f"--seed must be a non-negative integer below 2**63, got {seed}")
 
 
-def _emit(text: str, output: str | None, inputs: tuple[str | None, ...] = ()) -> None:
+def _check_output(output: str | None, *inputs: str | None) -> None:
+    """Refuse ``-o`` naming one of the command's inputs: called before any work is done."""
+    if output is not None:
+        from alignbench.fileio import check_output
+
+        check_output(output, inputs)
+
+
+def _emit(text: str, output: str | None) -> None:
     if output is None:
         sys.stdout.write(text)
         return
-    from alignbench.fileio import check_output, write_text_atomic
+    from alignbench.fileio import write_text_atomic
 
-    check_output(output, inputs)
     write_text_atomic(output, text)
     print(f"wrote {output}", file=sys.stderr)
 
@@ -216,6 +223,7 @@ def _cmd_eval(args: argparse.Namespace) -> int:
     _check_eval_flags(args)
     _check_numbers(args)
     names = _metric_selection(args.metrics)
+    _check_output(args.output, args.predictions, args.config)
     if args.aligner:
         config = _run_config(args)
         from alignbench.aligners import get_aligner
@@ -234,13 +242,10 @@ def _cmd_eval(args: argparse.Namespace) -> int:
         from alignbench.baselines import evaluate_config
 
         report = evaluate_config(config, bench, dataset, space, **options)
-        inputs: tuple[str | None, ...] = (args.config,)
     else:
-        from alignbench.fileio import check_output, sha256_file
+        from alignbench.fileio import sha256_file
         from alignbench.predictions import read_predictions
 
-        if args.output:
-            check_output(args.output, (args.predictions,))
         preds = read_predictions(args.predictions, space)
         if not len(preds.index):
             print(
@@ -253,8 +258,7 @@ def _cmd_eval(args: argparse.Namespace) -> int:
             "predictions_sha256": sha256_file(args.predictions),
         }
         report = evaluate(bench, preds, system=system, dataset=dataset, space=space, **options)
-        inputs = (args.predictions,)
-    _emit(format_report(report, args.format, names), args.output, inputs)
+    _emit(format_report(report, args.format, names), args.output)
     return 0
 
 
@@ -310,18 +314,18 @@ def _cmd_run(args: argparse.Namespace) -> int:
     _check_numbers(args)
     from alignbench.aligners import get_aligner
     from alignbench.baselines import prediction_rows, run_aligner
-    from alignbench.fileio import check_output
     from alignbench.predictions import write_predictions
+    from alignbench.records import LABELS
     from alignbench.space import CandidateSpace
 
-    check_output(args.output, (args.config,))
+    _check_output(args.output, args.config)
     config = _run_config(args)
     get_aligner(config.aligner, **config.params)  # a bad name or parameter fails before any work
     bench, _ = _load_gold(args)
     space = CandidateSpace(bench)
     preds = run_aligner(get_aligner(config.aligner, **config.params), bench, config, space)
     write_predictions(args.output, prediction_rows(space, preds))
-    decided = int((preds.label != 5).sum())
+    decided = int((preds.label != LABELS.index("none")).sum())
     print(
         f"wrote {args.output}: {len(preds.index)} scored candidates, {decided} decided links ({config.decoder} >= {config.threshold})",
         file=sys.stderr,
@@ -347,11 +351,12 @@ def _cmd_list(args: argparse.Namespace) -> int:
 
 def _cmd_validate_predictions(args: argparse.Namespace) -> int:
     from alignbench.predictions import read_predictions
+    from alignbench.records import LABELS
     from alignbench.space import CandidateSpace
 
     bench, _ = _load_gold(args)
     preds = read_predictions(args.file, CandidateSpace(bench))
-    decided = int((preds.label != 5).sum())
+    decided = int((preds.label != LABELS.index("none")).sum())
     print(f"{args.file}: valid, {len(preds.index)} scored candidates, {decided} decided links")
     return 0
 
@@ -361,6 +366,7 @@ def _cmd_compare(args: argparse.Namespace) -> int:
     from alignbench.records import DataError
     from alignbench.report import Report
 
+    _check_output(args.output, args.a, args.b)
     reports = []
     for name in (args.a, args.b):
         try:
@@ -368,12 +374,8 @@ def _cmd_compare(args: argparse.Namespace) -> int:
         except OSError as err:
             raise DataError(f"{name}: {err.strerror}") from None
         reports.append(Report.from_json(text, name))
-    if args.output:
-        from alignbench.fileio import check_output
-
-        check_output(args.output, (args.a, args.b))
     rows = compare(*reports)
-    _emit(format_comparison(*reports, rows), args.output, (args.a, args.b))
+    _emit(format_comparison(*reports, rows), args.output)
     return 0
 
 
