@@ -17,10 +17,10 @@ from pathlib import Path
 
 import numpy as np
 
-from alignbench.evaluate import evaluate
-from alignbench.predictions import read_predictions
 from alignbench.records import LABELS, RELATIONS, Alignment, Article, Benchmark, Claim
-from alignbench.space import CandidateSpace
+from alignbench.scoring.evaluate import evaluate
+from alignbench.scoring.predictions import read_predictions
+from alignbench.scoring.space import CandidateSpace
 
 N = 1000  # claims per synthetic article
 

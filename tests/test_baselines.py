@@ -8,10 +8,10 @@ import pytest
 from conftest import ROOT
 
 from alignbench.baselines import config_paths, evaluate_config, leaderboard, read_config, result_path
-from alignbench.load import dataset_metadata, load_benchmark
+from alignbench.dataset.load import dataset_metadata, load_benchmark
 from alignbench.records import DataError
-from alignbench.report import Report
-from alignbench.space import CandidateSpace
+from alignbench.scoring.space import CandidateSpace
+from alignbench.views.report import Report
 
 
 @pytest.fixture(scope="module")

@@ -11,9 +11,9 @@ import pytest
 from conftest import CLUSTER, ROOT
 
 from alignbench import __version__
-from alignbench.build import CONFIGS, build, source_hash
 from alignbench.cli import main
-from alignbench.load import _parquet_file
+from alignbench.dataset.build import CONFIGS, build, source_hash
+from alignbench.dataset.load import _parquet_file
 from alignbench.records import LABELS, RELATIONS, DataError
 
 EXPECTED_ROWS = {"articles": 2, "claims": 68, "alignments": 47, "pairs": 35 * 33}
@@ -132,7 +132,7 @@ def test_failed_build_leaves_previous_data_intact(built, sources, monkeypatch):
 
 
 def test_unknown_config_is_a_data_error():
-    from alignbench.build import features
+    from alignbench.dataset.build import features
 
     with pytest.raises(DataError, match="unknown config 'pair'"):
         features("pair")

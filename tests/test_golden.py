@@ -10,7 +10,7 @@ from collections import Counter
 
 from conftest import ROOT
 
-from alignbench.corpus import load_sources
+from alignbench.sources.corpus import load_sources
 
 
 def test_golden_counts():

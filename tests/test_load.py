@@ -6,8 +6,8 @@ import pytest
 from conftest import ROOT
 
 import alignbench
-from alignbench.corpus import load_sources
 from alignbench.records import DataError
+from alignbench.sources.corpus import load_sources
 
 
 def test_load_benchmark_equals_the_sources():
@@ -23,7 +23,7 @@ def test_load_returns_datasets_with_features():
 
 
 def test_load_reads_a_rebuilt_folder_not_a_stale_cache(sources):
-    from alignbench.build import build
+    from alignbench.dataset.build import build
 
     build(sources)
     assert alignbench.load("alignments", data_dir=sources / "data").num_rows == 47

@@ -8,10 +8,10 @@ import numpy as np
 import pytest
 from fixture import PREDICTIONS, tiny_benchmark, write_jsonl
 
-from alignbench.evaluate import evaluate
-from alignbench.metrics import ALL_METRICS, Metric, average_precision, parse_metric, resample_weights
-from alignbench.predictions import read_predictions
-from alignbench.space import CandidateSpace
+from alignbench.scoring.evaluate import evaluate
+from alignbench.scoring.metrics import ALL_METRICS, Metric, average_precision, parse_metric, resample_weights
+from alignbench.scoring.predictions import read_predictions
+from alignbench.scoring.space import CandidateSpace
 
 
 @pytest.fixture

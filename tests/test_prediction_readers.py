@@ -25,9 +25,9 @@ from fixture import tiny_benchmark
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from alignbench.predictions import _fast_read, _reference_read, read_predictions
 from alignbench.records import LABELS, DataError
-from alignbench.space import CandidateSpace
+from alignbench.scoring.predictions import _fast_read, _reference_read, read_predictions
+from alignbench.scoring.space import CandidateSpace
 
 SPACE = CandidateSpace(tiny_benchmark(second_cluster=True))  # claims x-1..3, y-1..4 (c1); z-1, zz-1 (c2)
 FIELDS = ("claim_a", "claim_b", "score", "label")

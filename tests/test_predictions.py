@@ -9,9 +9,9 @@ import pytest
 from fixture import PREDICTIONS, tiny_benchmark, write_jsonl
 
 from alignbench.cli import main
-from alignbench.predictions import Prediction, _fast_read, _reference_read, read_predictions, write_predictions
 from alignbench.records import DataError
-from alignbench.space import CandidateSpace
+from alignbench.scoring.predictions import Prediction, _fast_read, _reference_read, read_predictions, write_predictions
+from alignbench.scoring.space import CandidateSpace
 
 GOOD = {"claim_a": "wonsan-a-010", "claim_b": "wonsan-b-009", "score": 0.9, "label": "contradiction"}
 OTHER = {"claim_a": "wonsan-a-001", "claim_b": "wonsan-b-003", "score": 0.5, "label": "equivalent"}
@@ -77,7 +77,7 @@ def test_fast_and_reference_readers_agree(tmp_path):
 
 @pytest.mark.parametrize(("row", "message"), BAD_SECOND_LINES)
 def test_fast_reader_defers_on_every_bad_file(tmp_path, row, message):
-    from alignbench.load import load_benchmark
+    from alignbench.dataset.load import load_benchmark
 
     path = write_jsonl(tmp_path / "preds.jsonl", [GOOD, row])
     assert _fast_read(path, CandidateSpace(load_benchmark())) is None
@@ -130,7 +130,7 @@ def test_non_utf8_names_line_and_column(tmp_path, capsys):
 
 
 def _benchmark_space() -> CandidateSpace:
-    from alignbench.load import load_benchmark
+    from alignbench.dataset.load import load_benchmark
 
     return CandidateSpace(load_benchmark())
 
@@ -232,7 +232,7 @@ def test_any_exception_while_parsing_a_line_names_the_line(tmp_path, monkeypatch
         raise RuntimeError("boom\nsecond line")
 
     path = write_jsonl(tmp_path / "p.jsonl", ["", GOOD])
-    monkeypatch.setattr("alignbench.predictions.json.loads", broken_loads)
+    monkeypatch.setattr("alignbench.scoring.predictions.json.loads", broken_loads)
     with pytest.raises(DataError) as caught:
         _reference_read(path, _benchmark_space())
     assert caught.value.problems == [f"{path}:2: not valid JSON (RuntimeError('boom\\nsecond line'))"]

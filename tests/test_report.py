@@ -8,12 +8,12 @@ import pytest
 from fixture import PREDICTIONS, tiny_benchmark, write_jsonl
 
 from alignbench.cli import main
-from alignbench.compare import compare
-from alignbench.evaluate import evaluate
-from alignbench.predictions import read_predictions
 from alignbench.records import DataError
-from alignbench.report import FORMATS, Report, format_report, latex_escape
-from alignbench.space import CandidateSpace
+from alignbench.scoring.compare import compare
+from alignbench.scoring.evaluate import evaluate
+from alignbench.scoring.predictions import read_predictions
+from alignbench.scoring.space import CandidateSpace
+from alignbench.views.report import FORMATS, Report, format_report, latex_escape
 
 
 @pytest.fixture
@@ -130,8 +130,8 @@ def gold_and_nothing(tmp_path_factory) -> tuple[Report, Report]:
     """Reports on the bundled data (1000 resamples): the gold links as predictions, and no links."""
     import numpy as np
 
-    from alignbench.load import load_benchmark
-    from alignbench.predictions import PredictionArrays
+    from alignbench.dataset.load import load_benchmark
+    from alignbench.scoring.predictions import PredictionArrays
 
     bench = load_benchmark()
     space = CandidateSpace(bench)
@@ -164,7 +164,7 @@ def test_compare_p_is_never_zero_and_small_supports_are_not_tested(tmp_path, cap
 
 
 def test_format_p_bounds_when_no_resample_is_as_extreme():
-    from alignbench.compare import format_p
+    from alignbench.scoring.compare import format_p
 
     assert format_p(0, 1000) == "p<0.001"  # 1/1001
     assert format_p(0, 99) == "p<=0.01"  # 1/100
@@ -245,7 +245,7 @@ def test_user_values_cannot_break_out_of_header_lines(report):
     table = format_report(evil, "table").splitlines()
     assert table[1].startswith("system a\\nb") and table[2] == "threshold None (typed\\nby hand)" and table[5] == ""
     assert "x\\n~ y: " in format_report(evil, "table")
-    from alignbench.compare import format_comparison
+    from alignbench.scoring.compare import format_comparison
 
     header = format_comparison(evil, evil, []).splitlines()[0]
     assert header.startswith("A = a\\nb\\end{table} --> \\x1b[31m")

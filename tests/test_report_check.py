@@ -8,11 +8,11 @@ import pytest
 from fixture import PREDICTIONS, tiny_benchmark, write_jsonl
 
 from alignbench.cli import main
-from alignbench.evaluate import evaluate
-from alignbench.predictions import read_predictions
 from alignbench.records import DataError
-from alignbench.report import Report
-from alignbench.space import CandidateSpace
+from alignbench.scoring.evaluate import evaluate
+from alignbench.scoring.predictions import read_predictions
+from alignbench.scoring.space import CandidateSpace
+from alignbench.views.report import Report
 
 
 @pytest.fixture(scope="module")

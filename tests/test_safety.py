@@ -13,10 +13,10 @@ from pathlib import Path
 import pytest
 from conftest import CLUSTER, ROOT
 
-import alignbench.build as build_module
+import alignbench.dataset.build as build_module
 import alignbench.fileio as fileio
-from alignbench.build import build
 from alignbench.cli import main
+from alignbench.dataset.build import build
 
 GOOD = {"claim_a": "wonsan-a-010", "claim_b": "wonsan-b-009", "score": 0.9, "label": "contradiction"}
 
@@ -107,7 +107,7 @@ def test_swap_is_one_atomic_exchange_where_available(sources, monkeypatch):
 def test_sigkilled_builds_never_leave_the_repo_without_data(sources):
     build(sources)
     before = _snapshot(sources / "data")
-    code = f"from alignbench.build import build; build({str(sources)!r})"
+    code = f"from alignbench.dataset.build import build; build({str(sources)!r})"
     for delay in (0.3, 0.6, 0.9):
         proc = subprocess.Popen([sys.executable, "-c", code])
         try:

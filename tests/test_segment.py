@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from conftest import ROOT
 
-from alignbench.corpus import load_sources
-from alignbench.segment import context_span, sentences, suggest_kept_ranges
+from alignbench.sources.corpus import load_sources
+from alignbench.sources.segment import context_span, sentences, suggest_kept_ranges
 
 
 def split(text: str) -> list[str]:

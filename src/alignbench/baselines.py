@@ -23,10 +23,10 @@ import numpy as np
 from alignbench.aligners import Aligner, check_scores, get_aligner
 from alignbench.aligners.decoding import DECODERS, decode
 from alignbench.aligners.relation import tag
-from alignbench.predictions import Prediction, PredictionArrays
 from alignbench.records import LABELS, Benchmark, DataError
-from alignbench.report import HEADLINE, HEADLINE_TITLES, Report, latex_escape, too_few
-from alignbench.space import CandidateSpace
+from alignbench.scoring.predictions import Prediction, PredictionArrays
+from alignbench.scoring.space import CandidateSpace
+from alignbench.views.report import HEADLINE, HEADLINE_TITLES, Report, latex_escape, too_few
 
 CONFIG_FIELDS = {"name", "aligner", "params", "decoder", "threshold", "equivalent_at", "threshold_origin"}
 NONE = LABELS.index("none")
@@ -113,7 +113,7 @@ def evaluate_config(
     config: RunConfig, bench: Benchmark, dataset: dict[str, Any], space: CandidateSpace | None = None, **kwargs: Any
 ) -> Report:
     """Run one config's aligner on ``bench`` and score it."""
-    from alignbench.evaluate import evaluate
+    from alignbench.scoring.evaluate import evaluate
 
     space = space if space is not None else CandidateSpace(bench)
     aligner = get_aligner(config.aligner, **config.params)

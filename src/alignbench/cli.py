@@ -15,13 +15,13 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from alignbench import __version__
+from alignbench._version import __version__
 
 if TYPE_CHECKING:  # annotations only: start-up stays free of numpy and friends
     from alignbench.baselines import RunConfig
     from alignbench.records import Benchmark
-    from alignbench.report import Report
-    from alignbench.space import CandidateSpace
+    from alignbench.scoring.space import CandidateSpace
+    from alignbench.views.report import Report
 
 #: Upper bound of ``--resamples``: far above what a 95% percentile interval needs (1,000-10,000).
 MAX_RESAMPLES = 100_000
@@ -30,7 +30,7 @@ RUN_FLAGS = ("param", "decoder", "threshold", "equivalent_at", "config")
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
-    from alignbench import validate
+    from alignbench.sources import validate
 
     status, text, problems = validate.run(args.dir)
     for problem in problems:
@@ -43,7 +43,7 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 
 
 def _cmd_build(args: argparse.Namespace) -> int:
-    from alignbench.build import build
+    from alignbench.dataset.build import build
 
     root = args.root
     out = args.out if args.out is not None else f"{root.rstrip('/')}/data"
@@ -62,7 +62,7 @@ def _cmd_build(args: argparse.Namespace) -> int:
 
 def _load_gold(args: argparse.Namespace) -> tuple[Benchmark, dict[str, Any]]:
     """The benchmark to score against (bundled, or ``--data DIR``) and its version metadata."""
-    from alignbench.load import dataset_metadata, load_benchmark
+    from alignbench.dataset.load import dataset_metadata, load_benchmark
 
     bench = load_benchmark(args.data)
     meta = dataset_metadata(args.data)
@@ -80,7 +80,7 @@ def _metric_selection(text: str | None) -> list[str] | None:
     """The metrics named by ``--metrics``, checked to be ones that a report holds."""
     if text is None:
         return None
-    from alignbench.metrics import ALL_METRICS, parse_metric
+    from alignbench.scoring.metrics import ALL_METRICS, parse_metric
 
     known = [str(m) for m in ALL_METRICS]
     names = []
@@ -229,9 +229,9 @@ def _cmd_eval(args: argparse.Namespace) -> int:
         from alignbench.aligners import get_aligner
 
         get_aligner(config.aligner, **config.params)  # a bad name or parameter fails before any work
-    from alignbench.evaluate import evaluate
-    from alignbench.report import format_report
-    from alignbench.space import CandidateSpace
+    from alignbench.scoring.evaluate import evaluate
+    from alignbench.scoring.space import CandidateSpace
+    from alignbench.views.report import format_report
 
     bench, dataset = _load_gold(args)
     space = CandidateSpace(bench)
@@ -244,7 +244,7 @@ def _cmd_eval(args: argparse.Namespace) -> int:
         report = evaluate_config(config, bench, dataset, space, **options)
     else:
         from alignbench.fileio import sha256_file
-        from alignbench.predictions import read_predictions
+        from alignbench.scoring.predictions import read_predictions
 
         preds = read_predictions(args.predictions, space)
         if not len(preds.index):
@@ -314,9 +314,9 @@ def _cmd_run(args: argparse.Namespace) -> int:
     _check_numbers(args)
     from alignbench.aligners import get_aligner
     from alignbench.baselines import prediction_rows, run_aligner
-    from alignbench.predictions import write_predictions
     from alignbench.records import LABELS
-    from alignbench.space import CandidateSpace
+    from alignbench.scoring.predictions import write_predictions
+    from alignbench.scoring.space import CandidateSpace
 
     _check_output(args.output, args.config)
     config = _run_config(args)
@@ -350,9 +350,9 @@ def _cmd_list(args: argparse.Namespace) -> int:
 
 
 def _cmd_validate_predictions(args: argparse.Namespace) -> int:
-    from alignbench.predictions import read_predictions
     from alignbench.records import LABELS
-    from alignbench.space import CandidateSpace
+    from alignbench.scoring.predictions import read_predictions
+    from alignbench.scoring.space import CandidateSpace
 
     bench, _ = _load_gold(args)
     preds = read_predictions(args.file, CandidateSpace(bench))
@@ -362,9 +362,9 @@ def _cmd_validate_predictions(args: argparse.Namespace) -> int:
 
 
 def _cmd_compare(args: argparse.Namespace) -> int:
-    from alignbench.compare import compare, format_comparison
     from alignbench.records import DataError
-    from alignbench.report import Report
+    from alignbench.scoring.compare import compare, format_comparison
+    from alignbench.views.report import Report
 
     _check_output(args.output, args.a, args.b)
     reports = []
@@ -413,7 +413,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--check", action="store_true", help="do not write: exit 1 if the dataset folder is stale")
     p.set_defaults(func=_cmd_build)
 
-    from alignbench.report import FORMATS
+    from alignbench.views.report import FORMATS
 
     p = sub.add_parser("eval", help="score predictions, an aligner, or every baseline (leaderboard)")
     what = p.add_mutually_exclusive_group(required=True)

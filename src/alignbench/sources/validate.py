@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections import Counter
 from pathlib import Path
 
-from alignbench.corpus import check_sources
 from alignbench.records import RELATIONS, Benchmark
+from alignbench.sources.corpus import check_sources
 
 
 def summary(benchmark: Benchmark) -> str:

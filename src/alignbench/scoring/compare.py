@@ -15,7 +15,8 @@ from typing import Any
 
 import numpy as np
 
-from alignbench.metrics import (
+from alignbench.records import RELATIONS, DataError, shorten
+from alignbench.scoring.metrics import (
     MIN_SUPPORT,
     Metric,
     bootstrap,
@@ -24,8 +25,7 @@ from alignbench.metrics import (
     p_value,
     pair_metrics,
 )
-from alignbench.records import RELATIONS, DataError, shorten
-from alignbench.report import Report, printable
+from alignbench.views.report import Report, printable
 
 COMPARED = (
     "link.P",

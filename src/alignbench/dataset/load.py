@@ -25,7 +25,7 @@ def default_data_dir() -> Path:
     bundled = Path(str(resources.files("alignbench"))) / "_data"
     if (bundled / "README.md").is_file():
         return bundled
-    checkout = Path(__file__).resolve().parents[2] / "data"
+    checkout = Path(__file__).resolve().parents[3] / "data"
     if (checkout / "README.md").is_file():
         return checkout
     raise DataError("no bundled dataset found: run 'alignbench build' in a clone, or pass data_dir")
@@ -33,7 +33,7 @@ def default_data_dir() -> Path:
 
 def _parquet_file(config: str, split: str, data_dir: str | Path | None) -> Path:
     """The path of one config's Parquet file, checked to exist."""
-    from alignbench.build import CONFIGS, SPLIT
+    from alignbench.dataset.build import CONFIGS, SPLIT
 
     if config not in CONFIGS:
         raise DataError(f"unknown config {config!r} (expected one of {', '.join(CONFIGS)})")

@@ -16,8 +16,8 @@ import math
 import unicodedata
 from typing import Any
 
-from alignbench.metrics import MIN_SUPPORT, gold_support, metric_names, too_few_to_test
 from alignbench.records import LABELS, DataError, shorten
+from alignbench.scoring.metrics import MIN_SUPPORT, gold_support, metric_names, too_few_to_test
 
 FORMATS = ("table", "json", "markdown", "latex", "csv")
 HEADLINE = ("link.F1", "labeled.F1", "relation.F1@contradiction", "rank.AP")

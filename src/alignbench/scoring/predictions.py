@@ -27,7 +27,7 @@ from typing import NamedTuple
 import numpy as np
 
 from alignbench.records import LABELS, REVERSED_RELATION, DataError, close_match, shorten, shown_json
-from alignbench.space import CandidateSpace
+from alignbench.scoring.space import CandidateSpace
 
 FIELDS = ("claim_a", "claim_b", "score", "label")
 BOM = b"\xef\xbb\xbf"

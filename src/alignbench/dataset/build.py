@@ -29,9 +29,9 @@ import shutil
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from alignbench import __version__
-from alignbench.corpus import load_sources
+from alignbench._version import __version__
 from alignbench.records import LABELS, RELATIONS, SURE_RELATIONS, Benchmark, Claim, DataError
+from alignbench.sources.corpus import load_sources
 
 if TYPE_CHECKING:
     import datasets

@@ -38,7 +38,7 @@ from alignbench.records import (
     shorten,
     shown_json,
 )
-from alignbench.segment import AGGREGATOR_CHROME, context_span, sentences
+from alignbench.sources.segment import AGGREGATOR_CHROME, context_span, sentences
 
 ID_PATTERN = re.compile(r"^[a-z0-9]+(?:[-_.][a-z0-9]+)*$")
 SHA256_PATTERN = re.compile(r"^[0-9a-f]{64}$")

@@ -6,8 +6,9 @@ from typing import Any
 
 import numpy as np
 
-from alignbench import __version__
-from alignbench.metrics import (
+from alignbench._version import __version__
+from alignbench.records import RELATIONS, Benchmark
+from alignbench.scoring.metrics import (
     AP,
     METRIC_VERSION,
     MIN_SUPPORT,
@@ -27,10 +28,9 @@ from alignbench.metrics import (
     set_scores,
     too_few_to_test,
 )
-from alignbench.predictions import PredictionArrays
-from alignbench.records import RELATIONS, Benchmark
-from alignbench.report import Report
-from alignbench.space import CandidateSpace
+from alignbench.scoring.predictions import PredictionArrays
+from alignbench.scoring.space import CandidateSpace
+from alignbench.views.report import Report
 
 #: Below this many article pairs the bootstrap resamples source claims instead of article pairs.
 MIN_PAIRS_FOR_PAIR_BOOTSTRAP = 30

@@ -1,0 +1,1 @@
+"""Scoring: the candidate space, prediction files, metrics, evaluation and paired comparison."""

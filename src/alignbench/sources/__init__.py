@@ -1,0 +1,1 @@
+"""Reading the sources: ``corpus/`` and ``annotations/`` files, segmentation, validation."""

@@ -1,0 +1,1 @@
+"""Views of results: report formats (table, JSON, LaTeX, ...)."""
