@@ -271,18 +271,15 @@ def _eval_baselines(
     names: list[str] | None,
 ) -> int:
     from alignbench.baselines import config_paths, evaluate_config, is_bundled, leaderboard, read_config, result_path
+    from alignbench.progress import progress
 
     folder = _baselines_dir(args)
     if args.update and is_bundled(folder):
         _usage("--update rewrites the committed results of a clone of alignbench; run it in a clone")
     reports: list[Report] = []
     paths = config_paths(folder)
-    for n, path in enumerate(paths, start=1):
-        if sys.stderr.isatty():
-            print(f"\r[{n}/{len(paths)}] {path.stem}...", end="", file=sys.stderr, flush=True)
+    for path in progress(paths, "baselines", unit="system"):
         reports.append(evaluate_config(read_config(path), bench, dataset, space, **options))
-    if sys.stderr.isatty():
-        print("\r" + " " * 40 + "\r", end="", file=sys.stderr)
     board = leaderboard(reports, args.format, names)
     if args.update:
         from alignbench.fileio import write_text_atomic
