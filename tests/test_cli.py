@@ -5,7 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
-HEAVY = ("pandas", "sklearn", "datasets", "pyarrow", "scipy", "rapidfuzz")
+HEAVY = ("numpy", "pandas", "sklearn", "datasets", "pyarrow", "scipy", "rapidfuzz", "tqdm")
 
 
 def test_help_imports_no_heavy_library():

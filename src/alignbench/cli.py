@@ -410,7 +410,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--check", action="store_true", help="do not write: exit 1 if the dataset folder is stale")
     p.set_defaults(func=_cmd_build)
 
-    from alignbench.views.report import FORMATS
+    from alignbench.views import FORMATS
 
     p = sub.add_parser("eval", help="score predictions, an aligner, or every baseline (leaderboard)")
     what = p.add_mutually_exclusive_group(required=True)

@@ -18,8 +18,8 @@ from typing import Any
 
 from alignbench.records import LABELS, DataError, shorten
 from alignbench.scoring.metrics import MIN_SUPPORT, gold_support, metric_names, too_few_to_test
+from alignbench.views import FORMATS
 
-FORMATS = ("table", "json", "markdown", "latex", "csv")
 HEADLINE = ("link.F1", "labeled.F1", "relation.F1@contradiction", "rank.AP")
 DAGGER = "$^\\dagger$"  # LaTeX: marks a metric with too few gold items to test
 HEADLINE_TITLES = {
