@@ -9,6 +9,7 @@ from __future__ import annotations
 import difflib
 import json
 from collections.abc import Iterable
+from functools import cached_property
 from typing import Any, NamedTuple
 
 #: The closed set of gold relations, in ClassLabel order (never reorder: ids are published).
@@ -78,26 +79,40 @@ class Alignment(NamedTuple):
     annotator: str
 
 
-class Benchmark(NamedTuple):
-    """Everything that ``corpus/`` and ``annotations/`` hold, sorted by id."""
-
+class _BenchmarkFields(NamedTuple):
     articles: tuple[Article, ...]
     claims: tuple[Claim, ...]
     alignments: tuple[Alignment, ...]
 
-    def article(self, article_id: str) -> Article:
-        """The article with this id (KeyError if absent)."""
+
+class Benchmark(_BenchmarkFields):
+    """Everything that ``corpus/`` and ``annotations/`` hold, sorted by id.
+
+    A NamedTuple of tuples, so immutable: the lookups below use indexes built on first use and kept
+    on the instance (a subclass without ``__slots__`` has a ``__dict__`` for them), each one pass
+    over the records instead of a scan per call. The indexes take no part in equality, hashing or
+    pickling.
+    """
+
+    def __getstate__(self) -> None:
+        return None  # pickle only the fields; the indexes are rebuilt on demand
+
+    @cached_property
+    def _article_by_id(self) -> dict[str, Article]:
+        index: dict[str, Article] = {}
         for article in self.articles:
-            if article.article_id == article_id:
-                return article
-        raise KeyError(article_id)
+            index.setdefault(article.article_id, article)  # the first, as a scan would find
+        return index
 
-    def claims_of(self, article_id: str) -> tuple[Claim, ...]:
-        """The claims of one article, in id order."""
-        return tuple(c for c in self.claims if c.article_id == article_id)
+    @cached_property
+    def _claims_by_article(self) -> dict[str, tuple[Claim, ...]]:
+        groups: dict[str, list[Claim]] = {}
+        for claim in self.claims:
+            groups.setdefault(claim.article_id, []).append(claim)
+        return {article_id: tuple(claims) for article_id, claims in groups.items()}
 
-    def article_pairs(self) -> list[tuple[str, str]]:
-        """Every (a, b) pair of articles of one cluster with a < b, sorted."""
+    @cached_property
+    def _article_pairs(self) -> tuple[tuple[str, str], ...]:
         by_cluster: dict[str, list[str]] = {}
         for article in self.articles:
             by_cluster.setdefault(article.cluster_id, []).append(article.article_id)
@@ -105,7 +120,19 @@ class Benchmark(NamedTuple):
         for ids in by_cluster.values():
             ids = sorted(ids)
             pairs += [(a, b) for i, a in enumerate(ids) for b in ids[i + 1 :]]
-        return sorted(pairs)
+        return tuple(sorted(pairs))
+
+    def article(self, article_id: str) -> Article:
+        """The article with this id (KeyError if absent)."""
+        return self._article_by_id[article_id]
+
+    def claims_of(self, article_id: str) -> tuple[Claim, ...]:
+        """The claims of one article, in id order (empty for an unknown article)."""
+        return self._claims_by_article.get(article_id, ())
+
+    def article_pairs(self) -> list[tuple[str, str]]:
+        """Every (a, b) pair of articles of one cluster with a < b, sorted (a new list per call)."""
+        return list(self._article_pairs)
 
 
 class DataError(Exception):
