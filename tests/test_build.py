@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from collections import Counter
 from pathlib import Path
 
@@ -12,8 +15,9 @@ from conftest import CLUSTER, ROOT
 
 from alignbench import __version__
 from alignbench.cli import main
-from alignbench.dataset.build import CONFIGS, build, source_hash
+from alignbench.dataset.build import build, source_hash
 from alignbench.dataset.load import _parquet_file
+from alignbench.dataset.schema import CONFIGS
 from alignbench.records import LABELS, RELATIONS, DataError
 
 EXPECTED_ROWS = {"articles": 2, "claims": 68, "alignments": 47, "pairs": 35 * 33}
@@ -117,14 +121,14 @@ def test_failed_build_leaves_previous_data_intact(built, sources, monkeypatch):
     before = {p: p.read_bytes() for p in built.rglob("*") if p.is_file()}
     calls = []
 
-    def failing_write(*args, **kwargs):
+    def failing_write(self, *args, **kwargs):
         calls.append(1)
         if len(calls) == 3:
             raise OSError("disk full")
-        return original(*args, **kwargs)
+        return original(self, *args, **kwargs)
 
-    original = pq.write_table
-    monkeypatch.setattr(pq, "write_table", failing_write)
+    original = pq.ParquetWriter.write_table
+    monkeypatch.setattr(pq.ParquetWriter, "write_table", failing_write)
     with pytest.raises(OSError, match="disk full"):
         build(sources)
     assert before == {p: p.read_bytes() for p in built.rglob("*") if p.is_file()}
@@ -132,7 +136,52 @@ def test_failed_build_leaves_previous_data_intact(built, sources, monkeypatch):
 
 
 def test_unknown_config_is_a_data_error():
-    from alignbench.dataset.build import features
+    from alignbench.dataset.schema import features
 
     with pytest.raises(DataError, match="unknown config 'pair'"):
         features("pair")
+
+
+def _build_command(sources: Path, out: Path) -> list[str]:
+    script = (
+        "import sys\n"
+        "from alignbench.cli import main\n"
+        f"status = main(['build', '--root', {str(sources)!r}, '--out', {str(out)!r}])\n"
+        "print('tqdm imported' if 'tqdm' in sys.modules else 'tqdm not imported')\n"
+        "sys.exit(status)\n"
+    )
+    return [sys.executable, "-c", script]
+
+
+def test_no_progress_output_when_stderr_is_not_a_terminal(sources, tmp_path):
+    done = subprocess.run(_build_command(sources, tmp_path / "out"), capture_output=True, text=True, check=True)
+    assert done.stderr == ""
+    assert done.stdout.splitlines() == [f"alignbench build: wrote {tmp_path / 'out'}", "tqdm not imported"]
+
+
+def test_progress_bar_on_a_terminal(sources, tmp_path):
+    import fcntl
+    import pty
+    import struct
+    import termios
+
+    master, slave = pty.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 100, 0, 0))  # a new pty is 0 columns wide
+    proc = subprocess.Popen(_build_command(sources, tmp_path / "out"), stdout=subprocess.PIPE, stderr=slave)
+    os.close(slave)
+    shown = b""
+    while True:
+        try:
+            chunk = os.read(master, 4096)
+        except OSError:  # EIO: the child closed the terminal
+            break
+        if not chunk:
+            break
+        shown += chunk
+    os.close(master)
+    stdout = proc.communicate()[0].decode()
+    assert proc.returncode == 0
+    assert "tqdm imported" in stdout
+    text = shown.decode(errors="replace")
+    assert "alignbench build" in text and "writing pairs" in text and "/8" in text
+    assert (tmp_path / "out" / "README.md").is_file()

@@ -8,7 +8,7 @@ from collections import Counter
 from conftest import ROOT
 
 import alignbench
-from alignbench.dataset.build import bibtex
+from alignbench.dataset.card import bibtex
 from alignbench.records import RELATIONS, SURE_RELATIONS
 
 

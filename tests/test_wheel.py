@@ -13,7 +13,7 @@ import zipfile
 
 from conftest import ROOT
 
-from alignbench.dataset.build import CONFIGS
+from alignbench.dataset.schema import CONFIGS
 
 
 def test_wheel_contains_data_and_loads(tmp_path):

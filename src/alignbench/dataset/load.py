@@ -33,7 +33,7 @@ def default_data_dir() -> Path:
 
 def _parquet_file(config: str, split: str, data_dir: str | Path | None) -> Path:
     """The path of one config's Parquet file, checked to exist."""
-    from alignbench.dataset.build import CONFIGS, SPLIT
+    from alignbench.dataset.schema import CONFIGS, SPLIT
 
     if config not in CONFIGS:
         raise DataError(f"unknown config {config!r} (expected one of {', '.join(CONFIGS)})")

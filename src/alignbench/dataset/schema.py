@@ -1,0 +1,110 @@
+"""The shape of the built dataset: configs, split, file names and each config's features.
+
+Features are written here as the plain dict that ``datasets.Features.to_dict()`` gives (``Value``,
+``ClassLabel``, ``List``), so that ``build`` writes the Parquet schema metadata and the dataset card
+without importing ``datasets`` (1.5 s of imports, pandas included). ``tests/test_schema.py`` checks
+that these dicts, and the Arrow schema derived from them, equal what ``datasets`` makes of them.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING, Any
+
+from alignbench.records import LABELS, RELATIONS, DataError
+
+if TYPE_CHECKING:
+    import datasets
+    import pyarrow as pa
+
+CONFIGS: tuple[str, ...] = ("articles", "claims", "alignments", "pairs")
+DEFAULT_CONFIG = "pairs"
+SPLIT = "test"
+METADATA_KEY = b"alignbench"
+#: The leading columns of the claim-pair configs (``alignments`` and ``pairs``).
+PAIR_COLUMNS = ("cluster_id", "article_a", "article_b", "claim_a", "claim_b", "text_a", "text_b")
+
+
+def file_tag(version: str, content_hash: str) -> str:
+    """The part of the Parquet file names that changes with the contents: version + source hash."""
+    return f"v{version}-{content_hash[:12]}"
+
+
+def parquet_path(config: str, tag: str) -> str:
+    """The path of a config's Parquet file inside the dataset folder."""
+    return f"{config}/{SPLIT}-{tag}.parquet"
+
+
+def _value(dtype: str) -> dict[str, Any]:
+    return {"dtype": dtype, "_type": "Value"}
+
+
+def _class_label(names: tuple[str, ...]) -> dict[str, Any]:
+    return {"names": list(names), "_type": "ClassLabel"}
+
+
+def feature_dict(config: str) -> dict[str, Any]:
+    """The features of one config in ``datasets``' serialised form (``Features.to_dict()``)."""
+    s, i32 = _value("string"), _value("int32")
+    if config == "articles":
+        names = (
+            "article_id cluster_id source credit aggregator title published published_basis "
+            "language url license seed sha256 notes"
+        ).split()
+        return {
+            **{name: s for name in names},
+            "kept_ranges": {"feature": {"start": i32, "end": i32}, "_type": "List"},
+            "raw_text": s,
+            "text": s,
+        }
+    if config == "claims":
+        columns = ("claim_id", "cluster_id", "article_id", "start", "end", "text", "context", "statement")
+        return {name: i32 if name in ("start", "end") else s for name in columns}
+    pair_columns = {name: s for name in PAIR_COLUMNS}
+    if config == "alignments":
+        return {
+            **pair_columns,
+            "relation": _class_label(RELATIONS),
+            "sure": _value("bool"),
+            "rationale": s,
+            "annotator": s,
+        }
+    if config == "pairs":
+        return {**pair_columns, "context_a": s, "context_b": s, "label": _class_label(LABELS)}
+    raise DataError(f"unknown config {config!r} (expected one of {', '.join(CONFIGS)})")
+
+
+def _arrow_type(feature: dict[str, Any]) -> pa.DataType:
+    """The Arrow type that ``datasets`` stores a serialised feature as."""
+    import pyarrow as pa
+
+    kind = feature["_type"]
+    if kind == "Value":
+        return {"string": pa.string(), "int32": pa.int32(), "bool": pa.bool_()}[feature["dtype"]]
+    if kind == "ClassLabel":
+        return pa.int64()
+    if kind == "List" and isinstance(feature["feature"], dict) and "_type" not in feature["feature"]:
+        return pa.list_(pa.struct([(k, _arrow_type(v)) for k, v in feature["feature"].items()]))
+    raise TypeError(f"no Arrow type for feature {feature!r}")
+
+
+def arrow_schema(config: str, version: str, content_hash: str) -> pa.Schema:
+    """One config's Arrow schema, its metadata holding the features (as ``datasets`` writes them),
+    the dataset version and the source content hash."""
+    import pyarrow as pa
+
+    feats = feature_dict(config)
+    ours = {"dataset_version": version, "source_sha256": content_hash, "config": config, "split": SPLIT}
+    return pa.schema([(name, _arrow_type(f)) for name, f in feats.items()]).with_metadata(
+        {
+            b"huggingface": json.dumps({"info": {"features": feats}}).encode("utf-8"),
+            METADATA_KEY: json.dumps(ours, sort_keys=True).encode("utf-8"),
+        }
+    )
+
+
+def features(config: str) -> datasets.Features:
+    """The declared ``datasets.Features`` of one config (imports ``datasets``; ``build`` does not)."""
+    from datasets import Features
+
+    return Features.from_dict(feature_dict(config))

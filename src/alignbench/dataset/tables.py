@@ -1,0 +1,148 @@
+"""Arrow tables of the four configs, rows sorted as the records are (by id).
+
+``articles``, ``claims`` and ``alignments`` have a row per record and are built from Python rows.
+``pairs`` has a row per cross-article claim pair (2.5 M at 200 clusters), so it is assembled from
+numpy index arrays: row i pairs claim ``ia[i]`` with claim ``ib[i]`` (positions in
+``bench.claims``), and each column is a ``take`` of a per-claim Arrow array. It comes in slices of
+at most ``PAIRS_CHUNK_ROWS`` rows, so that a writer never holds more than one Parquet row group of
+materialised strings.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any
+
+from alignbench.dataset.arrays import numbers, strings, table_from_rows
+from alignbench.dataset.schema import PAIR_COLUMNS, arrow_schema
+from alignbench.records import LABELS, RELATIONS, SURE_RELATIONS, Benchmark, DataError
+
+if TYPE_CHECKING:
+    import numpy as np
+    import pyarrow as pa
+
+#: Rows per slice of ``pairs``: pyarrow's default Parquet row group length, so that writing the
+#: slices one by one gives the same row groups as writing the whole table at once.
+PAIRS_CHUNK_ROWS = 1024 * 1024
+
+
+def _rows(bench: Benchmark, config: str) -> list[dict[str, Any]]:
+    """The rows of a per-record config (ClassLabel columns as integers)."""
+    cluster_of = {a.article_id: a.cluster_id for a in bench.articles}
+    if config == "articles":
+        return [
+            {
+                **{k: v for k, v in a._asdict().items() if k != "kept_ranges"},
+                "kept_ranges": [{"start": s, "end": e} for s, e in a.kept_ranges],
+                "text": a.text,
+            }
+            for a in bench.articles
+        ]
+    if config == "claims":
+        return [{**c._asdict(), "cluster_id": cluster_of[c.article_id]} for c in bench.claims]
+    if config == "alignments":
+        claims = {c.claim_id: c for c in bench.claims}
+        out = []
+        for link in bench.alignments:
+            a, b = claims[link.claim_a], claims[link.claim_b]
+            values = (cluster_of[a.article_id], a.article_id, b.article_id, a.claim_id, b.claim_id, a.text, b.text)
+            out.append(
+                {
+                    **dict(zip(PAIR_COLUMNS, values, strict=True)),
+                    "relation": RELATIONS.index(link.relation),
+                    "sure": link.relation in SURE_RELATIONS,
+                    "rationale": link.rationale,
+                    "annotator": link.annotator,
+                }
+            )
+        return out
+    raise DataError(f"no per-record rows for config {config!r}")
+
+
+def pair_index(bench: Benchmark) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The rows of ``pairs``: claim positions ``ia``, ``ib`` in ``bench.claims`` and the label ids.
+
+    Rows follow ``bench.article_pairs()``, then the claims of article a, then those of article b
+    (each in id order); a pair's label is its gold relation, else ``none``.
+    """
+    import numpy as np
+
+    positions: dict[str, list[int]] = {}
+    local: dict[str, tuple[str, int]] = {}  # claim id -> (article id, position among its article's claims)
+    for i, claim in enumerate(bench.claims):
+        members = positions.setdefault(claim.article_id, [])
+        local[claim.claim_id] = (claim.article_id, len(members))
+        members.append(i)
+    members = {article: np.array(p, dtype=np.int64) for article, p in positions.items()}
+    empty = np.zeros(0, dtype=np.int64)
+    pairs = bench.article_pairs()
+    sides = [(members.get(a, empty), members.get(b, empty)) for a, b in pairs]
+    sizes = np.array([len(a) * len(b) for a, b in sides], dtype=np.int64)
+    offsets = np.concatenate([[0], np.cumsum(sizes)])
+    ia = np.concatenate([empty, *(np.repeat(a, len(b)) for a, b in sides)])
+    ib = np.concatenate([empty, *(np.tile(b, len(a)) for a, b in sides)])
+
+    labels = np.full(len(ia), LABELS.index("none"), dtype=np.int64)
+    pair_at = {pair: k for k, pair in enumerate(pairs)}
+    for link in bench.alignments:  # one step per gold link; a link outside the grid labels nothing
+        a, b = local.get(link.claim_a), local.get(link.claim_b)
+        k = pair_at.get((a[0], b[0])) if a is not None and b is not None else None
+        if k is not None:
+            labels[offsets[k] + a[1] * len(sides[k][1]) + b[1]] = LABELS.index(link.relation)
+    return ia, ib, labels
+
+
+def pairs_tables(
+    bench: Benchmark, version: str, content_hash: str, chunk_rows: int = PAIRS_CHUNK_ROWS
+) -> Iterator[pa.Table]:
+    """The ``pairs`` config in consecutive slices of at most ``chunk_rows`` rows (at least one
+    slice, empty if there are no pairs, as ``pq.write_table`` writes one empty row group then)."""
+    import pyarrow as pa
+
+    schema = arrow_schema("pairs", version, content_hash)
+    cluster_of = {a.article_id: a.cluster_id for a in bench.articles}
+    per_claim = {
+        "cluster_id": [cluster_of[c.article_id] for c in bench.claims],
+        "article": [c.article_id for c in bench.claims],
+        "claim": [c.claim_id for c in bench.claims],
+        "text": [c.text for c in bench.claims],
+        "context": [c.context for c in bench.claims],
+    }
+    col = {name: strings(values) for name, values in per_claim.items()}
+    ia, ib, labels = pair_index(bench)
+    for start in range(0, max(len(ia), 1), chunk_rows):
+        a, b = numbers(ia[start : start + chunk_rows], pa.int64()), numbers(ib[start : start + chunk_rows], pa.int64())
+        columns = [
+            col["cluster_id"].take(a),
+            col["article"].take(a),
+            col["article"].take(b),
+            col["claim"].take(a),
+            col["claim"].take(b),
+            col["text"].take(a),
+            col["text"].take(b),
+            col["context"].take(a),
+            col["context"].take(b),
+            numbers(labels[start : start + chunk_rows], pa.int64()),
+        ]
+        part = pa.Table.from_arrays(columns, schema=schema)
+        del columns, a, b
+        yield part
+        del part  # hold no slice while the next is made: one slice of strings in memory, not two
+
+
+def tables(bench: Benchmark, config: str, version: str, content_hash: str) -> Iterator[pa.Table]:
+    """One config as consecutive Arrow tables (one for the per-record configs, slices for ``pairs``)
+    whose schema metadata holds the features, the dataset version and the source hash."""
+
+    schema = arrow_schema(config, version, content_hash)  # DataError for an unknown config
+    if config == "pairs":
+        yield from pairs_tables(bench, version, content_hash)
+    else:
+        yield table_from_rows(_rows(bench, config), schema)
+
+
+def table(bench: Benchmark, config: str, version: str, content_hash: str) -> pa.Table:
+    """One config as a single Arrow table (see :func:`tables`)."""
+    import pyarrow as pa
+
+    return pa.concat_tables(tables(bench, config, version, content_hash))
