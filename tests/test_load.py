@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import pytest
 from conftest import ROOT
 
@@ -43,3 +46,15 @@ def test_bad_config_split_and_folder_are_one_line_errors(tmp_path):
         alignbench.load("claims", data_dir=tmp_path)
     with pytest.raises(DataError, match="no such dataset folder"):
         alignbench.load("claims", data_dir=tmp_path / "nope")
+
+
+def test_loading_the_records_imports_neither_pandas_nor_pyarrow_dataset():
+    # the scoring path: `pq.read_table` would pull in pyarrow.dataset and pandas (~0.5 s)
+    code = (
+        "import sys\n"
+        "from alignbench.dataset.load import dataset_metadata, load_benchmark\n"
+        "assert len(load_benchmark().claims) == 68 and dataset_metadata()['config'] == 'articles'\n"
+        "print(sorted(m for m in ('pandas', 'pyarrow.dataset', 'datasets') if m in sys.modules))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"
