@@ -84,3 +84,18 @@ def test_unknown_config_is_a_data_error():
         feature_dict("pair")
     with pytest.raises(DataError, match="unknown config 'pair'"):
         arrow_schema("pair", "1", "0" * 64)
+
+
+def test_size_category_follows_the_hub_names():
+    from alignbench.dataset.card import _size_category
+
+    assert [_size_category(n) for n in (0, 999, 1_000, 1_155, 99_999, 100_000, 2_476_476, 10**7)] == [
+        "n<1K",
+        "n<1K",
+        "1K<n<10K",
+        "1K<n<10K",
+        "10K<n<100K",
+        "100K<n<1M",
+        "1M<n<10M",
+        "10M<n<100M",
+    ]

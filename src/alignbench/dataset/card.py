@@ -45,10 +45,13 @@ def _feature_yaml(feature: dict[str, Any]) -> dict[str, Any]:
 
 
 def _size_category(n: int) -> str:
-    for limit, name in ((1_000, "n<1K"), (10_000, "1K<n<10K"), (100_000, "10K<n<100K")):
-        if n < limit:
+    """The Hub's ``size_categories`` value for ``n`` rows."""
+    names = ("n<1K", "1K<n<10K", "10K<n<100K", "100K<n<1M", "1M<n<10M", "10M<n<100M", "100M<n<1B")
+    names += ("1B<n<10B", "10B<n<100B", "100B<n<1T")
+    for power, name in enumerate(names, start=3):
+        if n < 10**power:
             return name
-    return "100K<n<1M"
+    return "n>1T"
 
 
 def dataset_card(bench: Benchmark, counts: dict[str, int], version: str, content_hash: str) -> str:
