@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Iterable, Iterator
-from typing import TypeVar
+from typing import Any, TypeVar
 
 T = TypeVar("T")
 
@@ -27,3 +27,29 @@ def progress(items: Iterable[T], desc: str, total: int | None = None, unit: str 
 
     with tqdm(items, desc=desc, total=total, unit=unit, leave=False, file=sys.stderr, dynamic_ncols=True) as bar:
         yield from bar
+
+
+class Steps:
+    """Named steps of a longer job as a progress bar on stderr when it is a terminal; silent otherwise.
+
+    Calling it with a step's name finishes the previous step and shows the new one.
+    """
+
+    def __init__(self, total: int, enabled: bool, desc: str = "alignbench build"):
+        self._bar: Any = None
+        if enabled:
+            from tqdm import tqdm  # imported only here: 30 ms that a pipe or a test never needs
+
+            self._bar = tqdm(total=total, desc=desc, unit="step", file=sys.stderr, leave=False)
+        self._started = False
+
+    def __call__(self, name: str) -> None:
+        if self._bar is not None:
+            if self._started:
+                self._bar.update(1)
+            self._started = True
+            self._bar.set_postfix_str(name)
+
+    def close(self) -> None:
+        if self._bar is not None:
+            self._bar.close()  # leave=False: the bar is wiped, the terminal keeps only the result

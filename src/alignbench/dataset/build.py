@@ -29,7 +29,6 @@ import os
 import re
 import secrets
 import shutil
-import sys
 from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -38,6 +37,7 @@ from alignbench._version import __version__
 from alignbench.dataset.card import CARD_MARKER, dataset_card
 from alignbench.dataset.schema import CONFIGS, file_tag, parquet_path
 from alignbench.dataset.tables import tables
+from alignbench.progress import Steps, on_terminal
 from alignbench.records import Benchmark, DataError
 from alignbench.sources.corpus import load_sources
 
@@ -80,7 +80,7 @@ def _write_parquet(path: Path, parts: Iterable[pa.Table]) -> int:
     return rows
 
 
-def _write_dataset(bench: Benchmark, folder: Path, version: str, content_hash: str, step: _Steps) -> None:
+def _write_dataset(bench: Benchmark, folder: Path, version: str, content_hash: str, step: Steps) -> None:
     counts = {}
     for config in CONFIGS:
         step(f"writing {config}")
@@ -241,39 +241,6 @@ def _swap_in(tmp: Path, out: Path, token: str) -> None:
     shutil.rmtree(old)
 
 
-class _Steps:
-    """The build's steps as a progress bar on stderr when it is a terminal; silent otherwise.
-
-    Calling it with a step's name finishes the previous step and shows the new one.
-    """
-
-    def __init__(self, total: int, enabled: bool):
-        self._bar: Any = None
-        if enabled:
-            from tqdm import tqdm  # imported only here: 30 ms that a pipe or a test never needs
-
-            self._bar = tqdm(total=total, desc="alignbench build", unit="step", file=sys.stderr, leave=False)
-        self._started = False
-
-    def __call__(self, name: str) -> None:
-        if self._bar is not None:
-            if self._started:
-                self._bar.update(1)
-            self._started = True
-            self._bar.set_postfix_str(name)
-
-    def close(self) -> None:
-        if self._bar is not None:
-            self._bar.close()  # leave=False: the bar is wiped, the terminal keeps only the result
-
-
-def _stderr_is_terminal() -> bool:
-    try:
-        return sys.stderr is not None and sys.stderr.isatty()
-    except (AttributeError, ValueError):  # a replaced or closed stream
-        return False
-
-
 def build(
     root: str | Path = ".", out: str | Path | None = None, check: bool = False, progress: bool | None = None
 ) -> list[str]:
@@ -287,7 +254,7 @@ def build(
 
     root = Path(root)
     out = Path(out) if out is not None else root / "data"
-    step = _Steps(len(CONFIGS) + 4, _stderr_is_terminal() if progress is None else progress)
+    step = Steps(len(CONFIGS) + 4, on_terminal() if progress is None else progress)
     try:
         step("reading the sources")
         try:
