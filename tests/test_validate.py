@@ -551,7 +551,10 @@ HASH = "it would change the source hash"
         (f"corpus/{CLUSTER}/.DS_Store", f"only articles.jsonl and <article_id>.txt belong here; {HASH}"),
         (f"corpus/{CLUSTER}/.wonsan-a.txt.swp", f"only articles.jsonl and <article_id>.txt belong here; {HASH}"),
         ("corpus/README.md", f"only cluster folders belong here; {HASH}"),
-        (f"annotations/{CLUSTER}/claims.jsonl~", f"only claims.jsonl and alignments.jsonl belong here; {HASH}"),
+        (
+            f"annotations/{CLUSTER}/claims.jsonl~",
+            f"only claims.jsonl, alignments.jsonl and passes/ belong here; {HASH}",
+        ),
         ("annotations/NOTES.md", f"only GUIDELINES.md and cluster folders belong here; {HASH}"),
         ("annotations/.GUIDELINES.md.swp", f"only GUIDELINES.md and cluster folders belong here; {HASH}"),
     ],
@@ -575,7 +578,7 @@ def test_raw_text_of_an_unlisted_article(sources, capsys):
     ("name", "message"),
     [
         (f"corpus/{CLUSTER}/old", "only articles.jsonl and <article_id>.txt belong here"),
-        (f"annotations/{CLUSTER}/old", "only claims.jsonl and alignments.jsonl belong here"),
+        (f"annotations/{CLUSTER}/old", "only claims.jsonl, alignments.jsonl and passes/ belong here"),
         ("seeds/old", "only SHA256SUMS and the seed files it lists belong here"),
     ],
 )

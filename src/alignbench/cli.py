@@ -376,6 +376,24 @@ def _cmd_compare(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_agree(args: argparse.Namespace) -> int:
+    if len(args.passes) < 2:
+        _usage("agree compares two or more passes: give at least two PASS files")
+    names = [Path(path).stem for path in args.passes]
+    twice = sorted({name for name in names if names.count(name) > 1})
+    if twice:
+        _usage(f"two passes are named {twice[0]!r} (a pass is named by its file name): rename one")
+    guidelines = Path(args.root) / "annotations" / "GUIDELINES.md"
+    _check_output(args.output, *args.passes, args.exclude, str(guidelines))
+    from alignbench.scoring.agree import agreement
+    from alignbench.sources.corpus import load_sources
+    from alignbench.views.agreement import format_agreement
+
+    result = agreement(load_sources(args.root), list(zip(names, args.passes, strict=True)), args.exclude, guidelines)
+    _emit(format_agreement(result, args.format), args.output)
+    return 0
+
+
 def _add_run_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--param", action="append", metavar="KEY=VALUE", help="aligner parameter (repeatable)")
     p.add_argument("--decoder", default=None, choices=["threshold", "mutual", "hungarian"], help="link decoder")
@@ -470,6 +488,24 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("b", metavar="B.json")
     p.add_argument("-o", "--output", default=None, metavar="FILE", help="write to FILE instead of stdout")
     p.set_defaults(func=_cmd_compare)
+
+    from alignbench.views.agreement import AGREE_FORMATS
+
+    p = sub.add_parser("agree", help="inter-annotator agreement of annotation passes over the full claim grid")
+    p.add_argument(
+        "passes", nargs="+", metavar="PASS", help="JSON Lines files of links, one per pass (named by file stem)"
+    )
+    p.add_argument("--root", default=".", metavar="DIR", help="the source tree holding the claims (default: .)")
+    p.add_argument(
+        "--exclude",
+        default=None,
+        metavar="CELLS.jsonl",
+        help="cells (claim_a, claim_b) to leave out of the second set of figures "
+        "(default: the worked examples of ROOT/annotations/GUIDELINES.md)",
+    )
+    p.add_argument("--format", default="table", choices=AGREE_FORMATS, help="output format (default: table)")
+    p.add_argument("-o", "--output", default=None, metavar="FILE", help="write to FILE (atomically) instead of stdout")
+    p.set_defaults(func=_cmd_agree)
     return parser
 
 

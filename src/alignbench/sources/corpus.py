@@ -7,6 +7,8 @@ Layout of a source tree (one folder per event cluster, so adding a cluster is ad
     corpus/<cluster_id>/<article_id>.txt          the raw article text, byte-exact UTF-8
     annotations/<cluster_id>/claims.jsonl         one claim per line
     annotations/<cluster_id>/alignments.jsonl     one gold link per line
+    annotations/<cluster_id>/passes/<name>.jsonl  one annotation pass (links, as alignments.jsonl)
+    annotations/<cluster_id>/passes/*.md          notes on the passes
 
 Nothing else belongs under these folders (besides ``annotations/GUIDELINES.md`` and the seed
 files that SHA256SUMS lists): ``alignbench build`` hashes every file there, so a stray file would
@@ -117,8 +119,13 @@ def _parse_json(line: str) -> tuple[Any, str | None]:
         return None, f"not valid JSON ({shorten(str(err))})"
 
 
-def _row_problems(line: str, fields: dict[str, tuple[type, ...]]) -> tuple[Any, list[str]]:
-    """(row, []) for a sound line of a JSON Lines file, or (what was parsed, its problems)."""
+def _row_problems(
+    line: str, fields: dict[str, tuple[type, ...]], optional: frozenset[str] = frozenset()
+) -> tuple[Any, list[str]]:
+    """(row, []) for a sound line of a JSON Lines file, or (what was parsed, its problems).
+
+    Fields named in ``optional`` may be absent; if present they are checked like the others.
+    """
     row, problem = _parse_json(line)
     if problem:
         return None, [problem]
@@ -130,7 +137,8 @@ def _row_problems(line: str, fields: dict[str, tuple[type, ...]]) -> tuple[Any, 
         found.append(f"unknown field {shorten(key)}" + (f" (did you mean {hint!r}?)" if hint else ""))
     for key, types in fields.items():
         if key not in row:
-            found.append(f"missing field {key!r}")
+            if key not in optional:
+                found.append(f"missing field {key!r}")
         elif not isinstance(row[key], types) or isinstance(row[key], bool):
             want = " or ".join("null" if t is type(None) else t.__name__ for t in types)
             found.append(f"field {key!r} must be {want}, got {shown_json(row[key])}")
@@ -169,6 +177,7 @@ def read_jsonl(
     problems: Problems,
     id_field: str | None = None,
     rejected: set[str] | None = None,
+    optional: frozenset[str] = frozenset(),
 ) -> Rows:
     """Rows of a JSON Lines file with exactly ``fields`` of the right types, as (line, row).
 
@@ -196,7 +205,7 @@ def read_jsonl(
             if not line.strip():
                 continue
             try:
-                row, found = _row_problems(line, fields)
+                row, found = _row_problems(line, fields, optional)
             except Exception as err:
                 found = [_unexpected(err)]
         for problem in found:
@@ -353,8 +362,50 @@ def _check_layout(root: Path, listed: dict[str, set[str] | None], annotated: lis
                 _unknown(entry, f"{', '.join(sorted(ANNOTATION_FILES))} and cluster folders", problems)
         elif entry.name in annotated:
             for item in sorted(entry.iterdir()):
-                if item.name not in ("claims.jsonl", "alignments.jsonl"):
-                    _unknown(item, "claims.jsonl and alignments.jsonl", problems)
+                if item.name == "passes" and item.is_dir():
+                    read = _pass_files(entry)
+                    for part in sorted(item.iterdir()):
+                        if part not in read and not (part.suffix == ".md" and part.is_file()):
+                            _unknown(part, "<pass name>.jsonl and *.md", problems)
+                elif item.name not in ("claims.jsonl", "alignments.jsonl"):
+                    _unknown(item, "claims.jsonl, alignments.jsonl and passes/", problems)
+
+
+def _pass_files(cluster_dir: Path) -> list[Path]:
+    """The annotation pass files of a cluster's annotation folder: ``passes/<name>.jsonl``."""
+    folder = cluster_dir / "passes"
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.iterdir() if p.suffix == ".jsonl" and ID_PATTERN.match(p.stem) and p.is_file())
+
+
+def read_pass(path: str | Path, bench: Benchmark) -> list[Alignment]:
+    """The links of one annotation pass over ``bench``'s claims, checked like gold links.
+
+    Rows are ``claim_a``, ``claim_b``, ``relation``, ``rationale`` and, optionally,
+    ``annotator`` (default: the file's stem). Links may belong to any of ``bench``'s clusters.
+    Raises :class:`DataError` with one ``file:line: problem`` per problem.
+    """
+    path = Path(path)
+    problems = Problems(Path("."))
+    articles = {a.article_id: a for a in bench.articles}
+    claims = {c.claim_id: c for c in bench.claims}
+    links: list[Alignment] = []
+    seen: dict[frozenset[str], int] = {}
+    for number, row in read_jsonl(path, ALIGNMENT_FIELDS, problems, optional=frozenset({"annotator"})):
+        row.setdefault("annotator", path.stem)
+        try:
+            problem = _link_problem(row, None, articles, claims, seen)
+        except Exception as err:
+            problem = _unexpected(err)
+        if problem:
+            problems.add(path, number, problem)
+            continue
+        seen[frozenset((row["claim_a"], row["claim_b"]))] = number
+        links.append(Alignment(row["claim_a"], row["claim_b"], row["relation"], row["rationale"], row["annotator"]))
+    if problems:
+        raise DataError(list(problems))
+    return links
 
 
 def _read_articles(
@@ -596,12 +647,15 @@ def _read_alignments(
     problems: Problems,
     links: list[Alignment],
     claims_trusted: bool = True,
+    annotator: str | None = None,
 ) -> None:
-    """Read one cluster's gold links; links to claims already reported as broken are skipped.
+    """Read one cluster's gold links (or one pass's); links to claims already reported as broken are skipped.
 
     If ``claims_trusted`` is False (the cluster's claims file had no usable claim, or a claim
     whose id could not be read), a link to an unknown claim is skipped too: its root cause is
-    already reported, and every link would otherwise report "unknown claim id".
+    already reported, and every link would otherwise report "unknown claim id". ``cluster`` None
+    accepts links of any one cluster (the file given to ``alignbench agree``); ``annotator``, if
+    given, is the one annotator a pass file may name.
     """
     seen: dict[frozenset[str], int] = {}
     for number, row in read_jsonl(path, ALIGNMENT_FIELDS, problems):
@@ -611,6 +665,8 @@ def _read_alignments(
             continue
         try:
             problem = _link_problem(row, cluster, articles, claims, seen)
+            if problem is None and annotator is not None and row["annotator"] != annotator:
+                problem = f"annotator {shorten(row['annotator'])} is not this pass's {annotator!r} (its file name)"
         except Exception as err:
             problem = _unexpected(err)
         if problem:
@@ -622,7 +678,7 @@ def _read_alignments(
 
 def _link_problem(
     row: dict[str, Any],
-    cluster: str,
+    cluster: str | None,
     articles: dict[str, Article],
     claims: dict[str, Claim],
     seen: dict[frozenset[str], int],
@@ -635,7 +691,7 @@ def _link_problem(
     if a == b:
         return f"self link: {shorten(a)} is linked to itself"
     art_a, art_b = articles[claims[a].article_id], articles[claims[b].article_id]
-    if art_a.cluster_id != art_b.cluster_id or art_a.cluster_id != cluster:
+    if art_a.cluster_id != art_b.cluster_id or art_a.cluster_id != (cluster or art_a.cluster_id):
         return f"cross-cluster link: {shorten(a)} is in {shorten(art_a.cluster_id)}, {shorten(b)} in {shorten(art_b.cluster_id)}"
     if art_a.article_id == art_b.article_id:
         return f"both claims are from article {shorten(art_a.article_id)}: links join two different articles"
@@ -692,6 +748,10 @@ def check_sources(root: str | Path) -> tuple[Benchmark, list[str]]:
         name = cluster_dir.name
         path = root / "annotations" / name / "alignments.jsonl"
         _read_alignments(path, name, articles, claims, rejected, problems, links, claims_trusted[name])
+        for pass_path in _pass_files(root / "annotations" / name):
+            # checked like the gold; the links of a pass are not part of the benchmark
+            trusted = claims_trusted[name]
+            _read_alignments(pass_path, name, articles, claims, rejected, problems, [], trusted, pass_path.stem)
     for ann in sorted(p for p in (root / "annotations").glob("*") if p.is_dir()):
         if not (root / "corpus" / ann.name).is_dir():
             problems.add(ann, None, f"annotations for unknown cluster {shorten(ann.name)} (no corpus/{ann.name}/)")
