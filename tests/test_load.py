@@ -40,7 +40,7 @@ def test_load_reads_a_rebuilt_folder_not_a_stale_cache(sources):
 def test_bad_config_split_and_folder_are_one_line_errors(tmp_path):
     with pytest.raises(DataError, match="unknown config 'claim'"):
         alignbench.load("claim")
-    with pytest.raises(DataError, match="only the 'test' split"):
+    with pytest.raises(DataError, match=r"no split 'train' \(this dataset has: test\)"):
         alignbench.load("claims", split="train")
     with pytest.raises(DataError, match=r"no test-\*\.parquet files, expected one"):
         alignbench.load("claims", data_dir=tmp_path)

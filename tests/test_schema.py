@@ -20,7 +20,13 @@ def declared(config: str):
     if config == "articles":
         names = "article_id cluster_id source credit aggregator title published published_basis language url license seed sha256 notes"
         return Features(
-            {**{n: s for n in names.split()}, "kept_ranges": List({"start": i32, "end": i32}), "raw_text": s, "text": s}
+            {
+                **{n: s for n in names.split()},
+                "synthetic": Value("bool"),
+                "kept_ranges": List({"start": i32, "end": i32}),
+                "raw_text": s,
+                "text": s,
+            }
         )
     if config == "claims":
         names = ("claim_id", "cluster_id", "article_id", "start", "end", "text", "context", "statement")

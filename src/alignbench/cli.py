@@ -64,8 +64,9 @@ def _load_gold(args: argparse.Namespace) -> tuple[Benchmark, dict[str, Any]]:
     """The benchmark to score against (bundled, or ``--data DIR``) and its version metadata."""
     from alignbench.dataset.load import dataset_metadata, load_benchmark
 
-    bench = load_benchmark(args.data)
-    meta = dataset_metadata(args.data)
+    split = getattr(args, "split", "test")
+    bench = load_benchmark(args.data, split)
+    meta = dataset_metadata(args.data, split)
     dataset = {"dataset_version": meta.get("dataset_version"), "source_sha256": meta.get("source_sha256")}
     return bench, dataset
 
@@ -443,7 +444,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--update", action="store_true", help="with --baselines: rewrite the committed reports and leaderboard"
     )
-    p.add_argument("--split", default="test", choices=["test"], help="the split to score (only: test)")
+    p.add_argument("--split", default="test", help="the split to score (default: test; e.g. diagnostic)")
     p.add_argument(
         "--data", default=None, metavar="DIR", help="a dataset folder built by 'alignbench build' (default: bundled)"
     )
@@ -470,6 +471,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("aligner", metavar="ALIGNER", help="built-in name (see 'alignbench list') or package.module:Class")
     p.add_argument("-o", "--output", required=True, metavar="FILE", help="the prediction file to write")
     p.add_argument("--data", default=None, metavar="DIR", help="a dataset folder (default: bundled)")
+    p.add_argument("--split", default="test", help="the split to align (default: test)")
     p.add_argument("--system", default=None, help=argparse.SUPPRESS)
     _add_run_options(p)
     p.set_defaults(func=_cmd_run)
@@ -481,6 +483,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("validate-predictions", help="check a prediction file without scoring it")
     p.add_argument("file", metavar="FILE")
     p.add_argument("--data", default=None, metavar="DIR", help="a dataset folder (default: bundled)")
+    p.add_argument("--split", default="test", help="the split the predictions are for (default: test)")
     p.set_defaults(func=_cmd_validate_predictions)
 
     p = sub.add_parser("compare", help="paired bootstrap comparison of two JSON reports (B - A)")

@@ -50,6 +50,11 @@ class Article(NamedTuple):
     kept_ranges: tuple[tuple[int, int], ...]
     notes: str | None
     raw_text: str
+    #: The dataset split the article's cluster belongs to: ``test`` (real clusters), ``diagnostic``
+    #: (the project's synthetic suite), or ``train``/``test`` of an imported dataset.
+    split: str = "test"
+    #: True for text written by the project (fictional events), never reported news.
+    synthetic: bool = False
 
     @property
     def text(self) -> str:
@@ -133,6 +138,21 @@ class Benchmark(_BenchmarkFields):
     def article_pairs(self) -> list[tuple[str, str]]:
         """Every (a, b) pair of articles of one cluster with a < b, sorted (a new list per call)."""
         return list(self._article_pairs)
+
+    def splits(self) -> list[str]:
+        """The splits that the articles belong to, sorted."""
+        return sorted({a.split for a in self.articles})
+
+    def split(self, name: str) -> Benchmark:
+        """The part of the benchmark in split ``name``: its articles, their claims and their links."""
+        articles = tuple(a for a in self.articles if a.split == name)
+        if len(articles) == len(self.articles):
+            return self
+        ids = {a.article_id for a in articles}
+        claims = tuple(c for c in self.claims if c.article_id in ids)
+        claim_ids = {c.claim_id for c in claims}
+        links = tuple(x for x in self.alignments if x.claim_a in claim_ids)
+        return Benchmark(articles, claims, links)
 
 
 class DataError(Exception):

@@ -1,6 +1,7 @@
 """``alignbench build``: turn ``corpus/`` + ``annotations/`` into the Hugging Face dataset ``data/``.
 
-``data/`` holds one Parquet file per config (split ``test``) and ``README.md``, the dataset card,
+``data/`` holds one Parquet file per config and split (``<config>/<split>-<tag>.parquet``: ``test``
+for the real clusters, ``diagnostic`` for the synthetic suite) and ``README.md``, the dataset card,
 whose YAML front matter declares the configs and their features, so that
 ``datasets.load_dataset("<clone>/data", "claims")`` needs no loading script. Every Parquet file
 carries the dataset version and the content hash of the sources in its schema metadata.
@@ -35,7 +36,7 @@ from typing import TYPE_CHECKING, Any
 
 from alignbench._version import __version__
 from alignbench.dataset.card import CARD_MARKER, dataset_card
-from alignbench.dataset.schema import CONFIGS, file_tag, parquet_path
+from alignbench.dataset.schema import CONFIGS, SPLIT, file_tag, parquet_path
 from alignbench.dataset.tables import tables
 from alignbench.progress import Steps, on_terminal
 from alignbench.records import Benchmark, DataError
@@ -45,7 +46,7 @@ if TYPE_CHECKING:
     import pyarrow as pa
 
 SOURCE_FOLDERS: tuple[str, ...] = ("seeds", "corpus", "annotations")
-_OWN_PARQUET = re.compile(r"^(?:" + "|".join(CONFIGS) + r")/[a-z]+-[A-Za-z0-9._-]+\.parquet$")
+_OWN_PARQUET = re.compile(r"^(?:" + "|".join(CONFIGS) + r")/[a-z][a-z0-9_]*-[A-Za-z0-9._-]+\.parquet$")
 
 
 def source_hash(root: str | Path) -> str:
@@ -81,12 +82,17 @@ def _write_parquet(path: Path, parts: Iterable[pa.Table]) -> int:
 
 
 def _write_dataset(bench: Benchmark, folder: Path, version: str, content_hash: str, step: Steps) -> None:
-    counts = {}
+    counts: dict[str, dict[str, int]] = {}  # split -> config -> rows
+    splits = sorted(bench.splits() or [SPLIT], key=lambda s: (s != SPLIT, s))  # test first
     for config in CONFIGS:
         step(f"writing {config}")
-        path = folder / parquet_path(config, file_tag(version, content_hash))
-        path.parent.mkdir(parents=True, exist_ok=True)
-        counts[config] = _write_parquet(path, tables(bench, config, version, content_hash))
+        for split in splits:
+            path = folder / parquet_path(config, file_tag(version, content_hash), split)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            part = bench.split(split)
+            counts.setdefault(split, {})[config] = _write_parquet(
+                path, tables(part, config, version, content_hash, split)
+            )
     step("writing the dataset card")
     (folder / "README.md").write_text(dataset_card(bench, counts, version, content_hash), encoding="utf-8")
 

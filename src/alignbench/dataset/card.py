@@ -54,8 +54,37 @@ def _size_category(n: int) -> str:
     return "n>1T"
 
 
-def dataset_card(bench: Benchmark, counts: dict[str, int], version: str, content_hash: str) -> str:
-    """The dataset card ``data/README.md``: YAML front matter plus a short description."""
+#: What each split holds, for the card.
+SPLIT_DESCRIPTIONS = {
+    "test": "the real clusters: news articles by different outlets, annotated by hand",
+    "diagnostic": (
+        "**synthetic**: short reports about fictional events, written by the project to test each "
+        "annotation rule; not reported news, never pooled with `test`"
+    ),
+}
+
+
+def _splits_text(counts: dict[str, dict[str, int]]) -> tuple[str, str]:
+    """The card's lines about the splits and the rows of each config in each split."""
+    lines = [f"- Split `{s}`: {SPLIT_DESCRIPTIONS.get(s, 'imported or user-defined clusters')}." for s in counts]
+    if list(counts) == [SPLIT]:
+        lines = [f"- Split: `{SPLIT}` only (the real, hand-annotated clusters). There is no train or dev split."]
+    head = "| config | " + " | ".join(f"rows ({s})" for s in counts) + " | what |"
+    rule = "|---|" + "---|" * len(counts) + "---|"
+    rows = [
+        f"| `{c}` | " + " | ".join(str(counts[s][c]) for s in counts) + f" | {CONFIG_DESCRIPTIONS[c]} |"
+        for c in CONFIGS
+    ]
+    if list(counts) == [SPLIT]:  # the v0.1 table, unchanged
+        head, rule = "| config | rows | what |", "|---|---|---|"
+    return "\n".join(lines), "\n".join([head, rule, *rows])
+
+
+def dataset_card(bench: Benchmark, counts: dict[str, dict[str, int]], version: str, content_hash: str) -> str:
+    """The dataset card ``data/README.md``: YAML front matter plus a short description.
+
+    ``counts`` holds the rows of each config in each split (split -> config -> rows).
+    """
     import yaml
 
     front = {
@@ -69,13 +98,16 @@ def dataset_card(bench: Benchmark, counts: dict[str, int], version: str, content
         ),
         "task_categories": ["text-classification", "sentence-similarity"],
         "task_ids": ["natural-language-inference", "semantic-similarity-classification"],
-        "size_categories": [_size_category(max(counts.values()))],
+        "size_categories": [_size_category(max(n for split in counts.values() for n in split.values()))],
         "tags": ["claim-alignment", "contradiction-detection", "news", "cross-document"],
         "configs": [
             {
                 "config_name": config,
                 **({"default": True} if config == DEFAULT_CONFIG else {}),
-                "data_files": [{"split": SPLIT, "path": parquet_path(config, file_tag(version, content_hash))}],
+                "data_files": [
+                    {"split": split, "path": parquet_path(config, file_tag(version, content_hash), split)}
+                    for split in counts
+                ],
             }
             for config in CONFIGS
         ],
@@ -88,7 +120,7 @@ def dataset_card(bench: Benchmark, counts: dict[str, int], version: str, content
         ],
     }
     yaml_text = yaml.safe_dump(front, sort_keys=False, allow_unicode=True, width=100)
-    config_rows = "\n".join(f"| `{c}` | {counts[c]} | {CONFIG_DESCRIPTIONS[c]} |" for c in CONFIGS)
+    split_lines, config_table = _splits_text(counts)
     relations = ", ".join(f"`{r}`" for r in RELATIONS)
     return f"""---
 {yaml_text}---
@@ -102,11 +134,9 @@ do not edit by hand.
 
 - Dataset version: `{version}`
 - Source content hash (SHA-256 of `seeds/`, `corpus/`, `annotations/`): `{content_hash}`
-- Split: `{SPLIT}` only (the real, hand-annotated clusters). There is no train or dev split.
+{split_lines}
 
-| config | rows | what |
-|---|---|---|
-{config_rows}
+{config_table}
 
 Relations ({relations}) are a `ClassLabel`; `pairs.label` adds `none` for unlinked pairs. `related`
 links are *possible* links, the others *sure* links (`alignments.sure`).

@@ -31,17 +31,31 @@ def default_data_dir() -> Path:
     raise DataError("no bundled dataset found: run 'alignbench build' in a clone, or pass data_dir")
 
 
-def _parquet_file(config: str, split: str, data_dir: str | Path | None) -> Path:
-    """The path of one config's Parquet file, checked to exist."""
-    from alignbench.dataset.schema import CONFIGS, SPLIT
-
-    if config not in CONFIGS:
-        raise DataError(f"unknown config {config!r} (expected one of {', '.join(CONFIGS)})")
-    if split != SPLIT:
-        raise DataError(f"unknown split {split!r}: alignbench has only the {SPLIT!r} split")
+def _folder(data_dir: str | Path | None) -> Path:
     folder = Path(data_dir) if data_dir is not None else default_data_dir()
     if not folder.is_dir():
         raise DataError(f"{folder}: no such dataset folder (build one with 'alignbench build')")
+    return folder
+
+
+def available_splits(data_dir: str | Path | None = None) -> list[str]:
+    """The splits of a dataset folder (those with an ``articles`` file), ``test`` first."""
+    from alignbench.dataset.schema import SPLIT
+
+    found = {p.name.split("-", 1)[0] for p in (_folder(data_dir) / "articles").glob("*-*.parquet")}
+    return sorted(found, key=lambda s: (s != SPLIT, s))
+
+
+def _parquet_file(config: str, split: str, data_dir: str | Path | None) -> Path:
+    """The path of one config's Parquet file of one split, checked to exist."""
+    from alignbench.dataset.schema import CONFIGS
+
+    if config not in CONFIGS:
+        raise DataError(f"unknown config {config!r} (expected one of {', '.join(CONFIGS)})")
+    folder = _folder(data_dir)
+    splits = available_splits(folder)
+    if splits and split not in splits:
+        raise DataError(f"{folder}: no split {split!r} (this dataset has: {', '.join(splits)})")
     found = sorted((folder / config).glob(f"{split}-*.parquet"))
     if len(found) != 1:
         what = "no" if not found else f"{len(found)}"
@@ -69,12 +83,12 @@ def read_table(config: str, split: str = "test", data_dir: str | Path | None = N
         raise _unreadable(path, err) from None
 
 
-def dataset_metadata(data_dir: str | Path | None = None) -> dict[str, Any]:
-    """Dataset version and source content hash recorded in the built files (schema only is read)."""
+def dataset_metadata(data_dir: str | Path | None = None, split: str = "test") -> dict[str, Any]:
+    """Dataset version, source content hash and split recorded in the built files (schema only is read)."""
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    path = _parquet_file("articles", "test", data_dir)
+    path = _parquet_file("articles", split, data_dir)
     try:
         meta = pq.read_schema(path).metadata or {}
         return json.loads(meta.get(b"alignbench", b"{}"))
@@ -89,10 +103,10 @@ def load(config: str = "pairs", split: str = "test", data_dir: str | Path | None
     return Dataset(read_table(config, split, data_dir), split=split)
 
 
-def load_benchmark(data_dir: str | Path | None = None) -> Benchmark:
-    """Articles, claims and gold links as typed records, without the ``datasets`` library."""
+def load_benchmark(data_dir: str | Path | None = None, split: str = "test") -> Benchmark:
+    """One split's articles, claims and gold links as typed records, without the ``datasets`` library."""
     try:
-        return _records(data_dir)
+        return _records(data_dir, split)
     except (KeyError, TypeError, IndexError) as err:
         folder = data_dir if data_dir is not None else default_data_dir()
         raise DataError(
@@ -101,20 +115,21 @@ def load_benchmark(data_dir: str | Path | None = None) -> Benchmark:
         ) from None
 
 
-def _records(data_dir: str | Path | None) -> Benchmark:
+def _records(data_dir: str | Path | None, split: str) -> Benchmark:
     articles = tuple(
         Article(
             **{k: v for k, v in row.items() if k not in ("kept_ranges", "text")},
             kept_ranges=tuple((r["start"], r["end"]) for r in row["kept_ranges"]),
+            split=split,
         )
-        for row in read_table("articles", data_dir=data_dir).to_pylist()
+        for row in read_table("articles", split, data_dir).to_pylist()
     )
     claims = tuple(
         Claim(**{k: v for k, v in row.items() if k != "cluster_id"})
-        for row in read_table("claims", data_dir=data_dir).to_pylist()
+        for row in read_table("claims", split, data_dir).to_pylist()
     )
     alignments = tuple(
         Alignment(row["claim_a"], row["claim_b"], RELATIONS[row["relation"]], row["rationale"], row["annotator"])
-        for row in read_table("alignments", data_dir=data_dir).to_pylist()
+        for row in read_table("alignments", split, data_dir).to_pylist()
     )
     return Benchmark(articles, claims, alignments)

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
 
 CONFIGS: tuple[str, ...] = ("articles", "claims", "alignments", "pairs")
 DEFAULT_CONFIG = "pairs"
+#: The split of the real, hand-annotated clusters (the only split before 0.2, and the default).
 SPLIT = "test"
 METADATA_KEY = b"alignbench"
 #: The leading columns of the claim-pair configs (``alignments`` and ``pairs``).
@@ -30,9 +31,9 @@ def file_tag(version: str, content_hash: str) -> str:
     return f"v{version}-{content_hash[:12]}"
 
 
-def parquet_path(config: str, tag: str) -> str:
-    """The path of a config's Parquet file inside the dataset folder."""
-    return f"{config}/{SPLIT}-{tag}.parquet"
+def parquet_path(config: str, tag: str, split: str = SPLIT) -> str:
+    """The path of one split of a config's Parquet file inside the dataset folder."""
+    return f"{config}/{split}-{tag}.parquet"
 
 
 def _value(dtype: str) -> dict[str, Any]:
@@ -53,6 +54,7 @@ def feature_dict(config: str) -> dict[str, Any]:
         ).split()
         return {
             **{name: s for name in names},
+            "synthetic": _value("bool"),
             "kept_ranges": {"feature": {"start": i32, "end": i32}, "_type": "List"},
             "raw_text": s,
             "text": s,
@@ -88,13 +90,13 @@ def _arrow_type(feature: dict[str, Any]) -> pa.DataType:
     raise TypeError(f"no Arrow type for feature {feature!r}")
 
 
-def arrow_schema(config: str, version: str, content_hash: str) -> pa.Schema:
+def arrow_schema(config: str, version: str, content_hash: str, split: str = SPLIT) -> pa.Schema:
     """One config's Arrow schema, its metadata holding the features (as ``datasets`` writes them),
     the dataset version and the source content hash."""
     import pyarrow as pa
 
     feats = feature_dict(config)
-    ours = {"dataset_version": version, "source_sha256": content_hash, "config": config, "split": SPLIT}
+    ours = {"dataset_version": version, "source_sha256": content_hash, "config": config, "split": split}
     return pa.schema([(name, _arrow_type(f)) for name, f in feats.items()]).with_metadata(
         {
             b"huggingface": json.dumps({"info": {"features": feats}}).encode("utf-8"),

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from alignbench.dataset.arrays import numbers, strings, table_from_rows
-from alignbench.dataset.schema import PAIR_COLUMNS, arrow_schema
+from alignbench.dataset.schema import PAIR_COLUMNS, SPLIT, arrow_schema
 from alignbench.records import LABELS, RELATIONS, SURE_RELATIONS, Benchmark, DataError
 
 if TYPE_CHECKING:
@@ -32,7 +32,7 @@ def _rows(bench: Benchmark, config: str) -> list[dict[str, Any]]:
     if config == "articles":
         return [
             {
-                **{k: v for k, v in a._asdict().items() if k != "kept_ranges"},
+                **{k: v for k, v in a._asdict().items() if k not in ("kept_ranges", "split")},
                 "kept_ranges": [{"start": s, "end": e} for s, e in a.kept_ranges],
                 "text": a.text,
             }
@@ -93,13 +93,13 @@ def pair_index(bench: Benchmark) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 
 
 def pairs_tables(
-    bench: Benchmark, version: str, content_hash: str, chunk_rows: int = PAIRS_CHUNK_ROWS
+    bench: Benchmark, version: str, content_hash: str, chunk_rows: int = PAIRS_CHUNK_ROWS, split: str = SPLIT
 ) -> Iterator[pa.Table]:
     """The ``pairs`` config in consecutive slices of at most ``chunk_rows`` rows (at least one
     slice, empty if there are no pairs, as ``pq.write_table`` writes one empty row group then)."""
     import pyarrow as pa
 
-    schema = arrow_schema("pairs", version, content_hash)
+    schema = arrow_schema("pairs", version, content_hash, split)
     cluster_of = {a.article_id: a.cluster_id for a in bench.articles}
     per_claim = {
         "cluster_id": [cluster_of[c.article_id] for c in bench.claims],
@@ -130,13 +130,14 @@ def pairs_tables(
         del part  # hold no slice while the next is made: one slice of strings in memory, not two
 
 
-def tables(bench: Benchmark, config: str, version: str, content_hash: str) -> Iterator[pa.Table]:
-    """One config as consecutive Arrow tables (one for the per-record configs, slices for ``pairs``)
-    whose schema metadata holds the features, the dataset version and the source hash."""
+def tables(bench: Benchmark, config: str, version: str, content_hash: str, split: str = SPLIT) -> Iterator[pa.Table]:
+    """One config of one split (``bench`` holds that split only) as consecutive Arrow tables (one
+    for the per-record configs, slices for ``pairs``) whose schema metadata holds the features, the
+    dataset version, the source hash and the split."""
 
-    schema = arrow_schema(config, version, content_hash)  # DataError for an unknown config
+    schema = arrow_schema(config, version, content_hash, split)  # DataError for an unknown config
     if config == "pairs":
-        yield from pairs_tables(bench, version, content_hash)
+        yield from pairs_tables(bench, version, content_hash, split=split)
     else:
         yield table_from_rows(_rows(bench, config), schema)
 

@@ -63,7 +63,15 @@ ARTICLE_FIELDS: dict[str, tuple[type, ...]] = {
     "sha256": _STR,
     "kept_ranges": (list,),
     "notes": _OPT,
+    "split": _STR,
+    "synthetic": (bool,),
 }
+#: Article fields that may be left out: ``split`` defaults to ``test``, ``synthetic`` to false.
+OPTIONAL_ARTICLE_FIELDS = frozenset({"split", "synthetic"})
+#: A split name: lower-case letters, digits and underscores (what Hugging Face accepts).
+SPLIT_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")
+#: The split of the project's synthetic suite: it holds synthetic articles and nothing else.
+DIAGNOSTIC_SPLIT = "diagnostic"
 CLAIM_FIELDS: dict[str, tuple[type, ...]] = {
     "claim_id": _STR,
     "article_id": _STR,
@@ -139,7 +147,7 @@ def _row_problems(
         if key not in row:
             if key not in optional:
                 found.append(f"missing field {key!r}")
-        elif not isinstance(row[key], types) or isinstance(row[key], bool):
+        elif not isinstance(row[key], types) or (isinstance(row[key], bool) and bool not in types):
             want = " or ".join("null" if t is type(None) else t.__name__ for t in types)
             found.append(f"field {key!r} must be {want}, got {shown_json(row[key])}")
     return row, found
@@ -422,9 +430,11 @@ def _read_articles(
     """
     path = cluster_dir / "articles.jsonl"
     listed: set[str] = set()
-    rows = read_jsonl(path, ARTICLE_FIELDS, problems, "article_id", listed)
+    rows = read_jsonl(path, ARTICLE_FIELDS, problems, "article_id", listed, optional=OPTIONAL_ARTICLE_FIELDS)
     rejected |= listed  # so far, the ids of rows that read_jsonl rejected
+    splits: dict[str, int] = {}
     for number, row in rows:
+        splits.setdefault(row.get("split", "test"), number)
         listed.add(row["article_id"])
         try:
             article = _read_article(root, cluster_dir, seeds, problems, articles, (path, number), row)
@@ -435,6 +445,14 @@ def _read_articles(
             rejected.add(row["article_id"])
         else:
             articles[article.article_id] = article
+    if len(splits) > 1:
+        first, *others = sorted(splits, key=splits.get)
+        problems.add(
+            path,
+            splits[others[0]],
+            f"split {shorten(others[0])} differs from {shorten(first)} (line {splits[first]}): "
+            "the articles of one cluster belong to one split",
+        )
     return listed if rows.complete else None
 
 
@@ -489,6 +507,17 @@ def _read_article(
                 problems.add(*where, f"seed {shorten(seed)} is not listed in seeds/SHA256SUMS")
         elif _read_bytes(root / seed)[0] not in (None, raw_bytes):  # if unreadable, SHA256SUMS says so
             problems.add(*where, f"raw text differs from its seed {shorten(seed)}")
+    split, synthetic = row.get("split", "test"), row.get("synthetic", False)
+    if not SPLIT_PATTERN.match(split):
+        problems.add(*where, f"malformed split {shorten(split)} (use lower-case letters, digits and '_')")
+        return None
+    if synthetic != (split == DIAGNOSTIC_SPLIT):
+        problems.add(
+            *where,
+            f"synthetic articles belong to the {DIAGNOSTIC_SPLIT!r} split and it holds nothing else "
+            f"(got synthetic {str(synthetic).lower()}, split {shorten(split)})",
+        )
+        return None
     kept = _check_ranges(row["kept_ranges"], len(raw_text), problems, where)
     if kept is None:
         return None
@@ -513,6 +542,8 @@ def _read_article(
         kept_ranges=kept,
         notes=row["notes"],
         raw_text=raw_text,
+        split=split,
+        synthetic=synthetic,
     )
 
 
