@@ -12,12 +12,23 @@ Rules, applied in order to a decided pair (text_a, text_b, score):
 3. **Otherwise by score**: ``equivalent`` if ``score >= equivalent_at``, else ``related``.
 
 Number words ("one", "several") and hedges ("about") are not interpreted.
+
+:func:`tag` applies the rules to one pair: it is the reference. :func:`tag_pairs` gives the same
+labels to every decided pair of a run at once: each claim's numbers and content words are read
+once (:func:`claim_features`), then the rules are NumPy array operations over the pairs.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from functools import lru_cache
+from typing import NamedTuple
+
+import numpy as np
+
+from alignbench.aligners.stopwords import ENGLISH_STOP_WORDS
+from alignbench.records import LABELS
 
 _UNITS = {
     "km": "km",
@@ -68,8 +79,6 @@ def numbers(text: str) -> dict[str, frozenset[str]]:
 @lru_cache(maxsize=65536)
 def content_words(text: str) -> frozenset[str]:
     """Lower-cased alphabetic tokens that are not English stop words."""
-    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
-
     return frozenset(w for w in _WORD.findall(text.lower()) if w not in ENGLISH_STOP_WORDS)
 
 
@@ -84,3 +93,88 @@ def tag(text_a: str, text_b: str, score: float, equivalent_at: float) -> str:
     if words_b > words_a:
         return "b_more_specific"
     return "equivalent" if score >= equivalent_at else "related"
+
+
+#: Number kinds, the columns of :attr:`ClaimFeatures.number_sets`.
+KINDS: tuple[str, ...] = ("time", "year", "count", *sorted(set(_UNITS.values())))
+_KIND_COLUMN = {kind: i for i, kind in enumerate(KINDS)}
+#: Pairs labelled per chunk, so memory stays bounded on millions of decided pairs.
+_CHUNK = 1 << 18
+
+
+class ClaimFeatures(NamedTuple):
+    """What the rules read from each of a list of claims, as arrays (row = claim)."""
+
+    number_sets: np.ndarray  # (claims, kinds) int64: id of the claim's set of numbers of that kind, -1 if none
+    word_ptr: np.ndarray  # (claims + 1,) int64: claim i's content words are word_ids[word_ptr[i]:word_ptr[i + 1]]
+    word_ids: np.ndarray  # int64 ids of content words, sorted and unique within each claim
+
+
+@lru_cache(maxsize=1)  # every config of a run of baselines tags the same claims
+def claim_features(texts: Sequence[str]) -> ClaimFeatures:
+    """Each text's numbers by kind and content words, read once (``texts`` must be hashable: a tuple).
+
+    Equal sets of numbers get equal ids (one numbering shared by all kinds), so "the two texts
+    have different numbers of a kind" is an integer comparison.
+    """
+    set_ids: dict[frozenset[str], int] = {}
+    vocab: dict[str, int] = {}
+    number_sets = np.full((len(texts), len(KINDS)), -1, dtype=np.int64)
+    word_ptr = np.zeros(len(texts) + 1, dtype=np.int64)
+    words: list[int] = []
+    for i, text in enumerate(texts):
+        for kind, values in numbers(text).items():
+            number_sets[i, _KIND_COLUMN[kind]] = set_ids.setdefault(values, len(set_ids))
+        words += sorted(vocab.setdefault(w, len(vocab)) for w in content_words(text))
+        word_ptr[i + 1] = len(words)
+    return ClaimFeatures(number_sets, word_ptr, np.array(words, dtype=np.int64))
+
+
+def _words_of(features: ClaimFeatures, claims: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The content words of ``claims`` (an index array) laid end to end: (position in ``claims``, word id)."""
+    starts, sizes = features.word_ptr[claims], np.diff(features.word_ptr)[claims]
+    owner = np.repeat(np.arange(len(claims), dtype=np.int64), sizes)
+    first = np.cumsum(sizes) - sizes  # where each claim's run begins in the output
+    return owner, features.word_ids[np.arange(int(sizes.sum()), dtype=np.int64) - first[owner] + starts[owner]]
+
+
+def _shared_words(features: ClaimFeatures, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """How many content words claims ``a[k]`` and ``b[k]`` share, for every k."""
+    owner_a, words_a = _words_of(features, a)
+    owner_b, words_b = _words_of(features, b)
+    width = int(features.word_ids.max(initial=0)) + 1
+    # (pair, word) keys are sorted on each side: pair-major, words sorted within a claim
+    keys_a, keys_b = owner_a * width + words_a, owner_b * width + words_b
+    at = np.minimum(np.searchsorted(keys_a, keys_b), max(len(keys_a) - 1, 0))
+    found = keys_a[at] == keys_b if len(keys_a) else np.zeros(len(keys_b), dtype=bool)
+    return np.bincount(owner_b[found], minlength=len(a))
+
+
+def tag_pairs(
+    features: ClaimFeatures, a: np.ndarray, b: np.ndarray, score: np.ndarray, equivalent_at: float
+) -> np.ndarray:
+    """The label (index into ``LABELS``, int8) that :func:`tag` gives each pair (``a[k]``, ``b[k]``).
+
+    ``a`` and ``b`` index the claims of ``features``; ``score`` is each pair's score. Same rules,
+    same order, as array operations over the pairs (in chunks).
+    """
+    a, b, score = np.asarray(a, dtype=np.int64), np.asarray(b, dtype=np.int64), np.asarray(score, dtype=np.float64)
+    labels = np.empty(len(a), dtype=np.int8)
+    sizes = np.diff(features.word_ptr)
+    for lo in range(0, len(a), _CHUNK):
+        ca, cb, cs = a[lo : lo + _CHUNK], b[lo : lo + _CHUNK], score[lo : lo + _CHUNK]
+        sets_a, sets_b = features.number_sets[ca], features.number_sets[cb]
+        contradiction = ((sets_a >= 0) & (sets_b >= 0) & (sets_a != sets_b)).any(axis=1)
+        size_a, size_b = sizes[ca], sizes[cb]
+        # strict containment: the smaller set is all shared and the sets differ in size
+        uneven = np.flatnonzero(~contradiction & (size_a != size_b))
+        shared = np.zeros(len(ca), dtype=np.int64)
+        shared[uneven] = _shared_words(features, ca[uneven], cb[uneven])
+        a_more = ~contradiction & (size_a > size_b) & (shared == size_b)
+        b_more = ~contradiction & (size_b > size_a) & (shared == size_a)
+        chunk = np.where(cs >= equivalent_at, LABELS.index("equivalent"), LABELS.index("related"))
+        chunk[a_more] = LABELS.index("a_more_specific")
+        chunk[b_more] = LABELS.index("b_more_specific")
+        chunk[contradiction] = LABELS.index("contradiction")
+        labels[lo : lo + _CHUNK] = chunk
+    return labels
