@@ -14,16 +14,17 @@ import csv
 import dataclasses
 import io
 import json
+from collections.abc import Iterator
 from importlib import resources
 from pathlib import Path
 from typing import Any, NamedTuple
 
 import numpy as np
 
-from alignbench.aligners import Aligner, check_scores, get_aligner
+from alignbench.aligners import Aligner, check_scores, encoded_rows, encodes, get_aligner
 from alignbench.aligners.decoding import DECODERS, decode
-from alignbench.aligners.relation import tag
-from alignbench.records import LABELS, Benchmark, DataError
+from alignbench.aligners.relation import claim_features, tag_pairs
+from alignbench.records import LABELS, Benchmark, Claim, DataError
 from alignbench.scoring.predictions import Prediction, PredictionArrays
 from alignbench.scoring.space import CandidateSpace
 from alignbench.views.report import HEADLINE, HEADLINE_TITLES, Report, latex_escape, too_few
@@ -71,23 +72,55 @@ def read_config(path: str | Path) -> RunConfig:
 def run_aligner(
     aligner: Aligner, bench: Benchmark, config: RunConfig, space: CandidateSpace | None = None
 ) -> PredictionArrays:
-    """Score every candidate pair, decide links and tag their relations, as prediction arrays."""
+    """Score every candidate pair, decide links and tag their relations, as prediction arrays.
+
+    An aligner with ``encode``/``similarity`` (see :mod:`alignbench.aligners`) encodes every claim
+    once and is scored per article pair on row slices; any other is called with ``score`` per
+    article pair. Links are decided per article pair; the decided pairs of the whole run are then
+    tagged at once (:func:`~alignbench.aligners.relation.tag_pairs`).
+    """
     space = space if space is not None else CandidateSpace(bench)
     if hasattr(aligner, "fit"):
         field = getattr(aligner, "field", "text")
         aligner.fit([(getattr(c, field, None) or c.text) for c in bench.claims])
-    scores, labels = np.empty(space.size), np.full(space.size, NONE, dtype=np.int8)
-    for k, (a, b) in enumerate(space.pairs):
-        claims_a, claims_b = bench.claims_of(space.article_ids[a]), bench.claims_of(space.article_ids[b])
-        matrix = check_scores(aligner.score(claims_a, claims_b), (len(claims_a), len(claims_b)), aligner.name)
+    by_id = {c.claim_id: c for c in bench.claims}
+    claims = [by_id[cid] for cid in space.claim_ids]  # in candidate-space order: each article's claims in a run
+    bounds = [(int(lo), int(lo + n)) for lo, n in zip(space.article_first, space.article_size, strict=True)]
+    scores, decided = np.empty(space.size), np.zeros(space.size, dtype=bool)
+    for k, matrix in enumerate(_score_matrices(aligner, claims, bounds, space.pairs)):
         block = slice(int(space.offsets[k]), int(space.offsets[k + 1]))
         scores[block] = matrix.ravel()
-        decided = decode(matrix, config.threshold, config.decoder)
-        block_labels = labels[block].reshape(matrix.shape)
-        for i, j in zip(*np.nonzero(decided), strict=True):
-            relation = tag(claims_a[i].text, claims_b[j].text, float(matrix[i, j]), config.equivalent_at)
-            block_labels[i, j] = LABELS.index(relation)
+        decided[block] = decode(matrix, config.threshold, config.decoder).ravel()
+    labels = np.full(space.size, NONE, dtype=np.int8)
+    chosen = np.flatnonzero(decided)
+    if len(chosen):
+        features = claim_features(tuple(c.text for c in claims))
+        labels[chosen] = tag_pairs(
+            features, space.cand_a[chosen], space.cand_b[chosen], scores[chosen], config.equivalent_at
+        )
     return PredictionArrays(np.arange(space.size, dtype=np.int64), scores, labels)
+
+
+def _score_matrices(
+    aligner: Aligner, claims: list[Claim], bounds: list[tuple[int, int]], pairs: list[tuple[int, int]]
+) -> Iterator[np.ndarray]:
+    """The checked score matrix of each article pair (``bounds``: each article's slice of ``claims``)."""
+    if not encodes(aligner):
+        per_article = [claims[lo:hi] for lo, hi in bounds]
+        for a, b in pairs:
+            shape = (len(per_article[a]), len(per_article[b]))
+            yield check_scores(aligner.score(per_article[a], per_article[b]), shape, aligner.name)
+        return
+    encoding: Any = aligner
+    encoded = encoding.encode(claims) if claims else []
+    encoded_rows(encoded, len(claims), aligner.name)
+    rows = [encoded[lo:hi] for lo, hi in bounds]  # each article's rows, sliced once
+    for a, b in pairs:
+        shape = (bounds[a][1] - bounds[a][0], bounds[b][1] - bounds[b][0])
+        if 0 in shape:
+            yield np.zeros(shape)
+            continue
+        yield check_scores(encoding.similarity(rows[a], rows[b]), shape, aligner.name, "similarity()")
 
 
 def prediction_rows(space: CandidateSpace, preds: PredictionArrays) -> list[Prediction]:

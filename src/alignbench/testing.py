@@ -4,6 +4,10 @@ Like scikit-learn's ``check_estimator``: run it on your aligner in your own test
 
     from alignbench.testing import check_aligner
     check_aligner(MyAligner())
+
+An aligner with the optional ``encode``/``similarity`` hook (see :mod:`alignbench.aligners`) is
+also checked for it: ``encode`` gives one row per claim, ``similarity`` a valid score matrix, and
+encoding all claims in one call, then scoring row slices, agrees with ``score``.
 """
 
 from __future__ import annotations
@@ -14,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from alignbench.aligners import check_scores, init_param_names
+from alignbench.aligners import check_scores, encoded_rows, encodes, init_param_names
 from alignbench.records import Claim, DataError
 
 _TEXTS_A = (
@@ -80,6 +84,35 @@ def check_aligner(aligner: Any) -> None:
             raise fail(str(err)) from None
     if not np.array_equal(clone.score(a, b), clone.score(a, b)):
         raise fail("score() is not deterministic: two calls on the same claims differ")
+    if encodes(clone):
+        _check_encoding(clone, a, b, fail)
+
+
+#: How closely encode-once scores must agree with ``score``: float32 rounding, since a model may
+#: compute a batch of any size in float32 (the built-in aligners agree exactly).
+ENCODE_RTOL, ENCODE_ATOL = 1e-5, 1e-6
+
+
+def _check_encoding(aligner: Any, a: list[Claim], b: list[Claim], fail: Callable[[str], AlignerCheckError]) -> None:
+    """``encode`` once on ``a + b``, then ``similarity`` on row slices, agrees with ``score``.
+
+    That is how ``run_aligner`` uses the hook: a row that depended on the other claims of the call
+    (a batch statistic, a vocabulary learnt in ``encode``) would show up as a disagreement.
+    """
+    try:
+        encoded = aligner.encode(a + b)
+        encoded_rows(encoded, len(a + b), aligner.name)
+        rows_a, rows_b = encoded[: len(a)], encoded[len(a) :]
+        for left, right, x, y in ((a, b, rows_a, rows_b), (b, a, rows_b, rows_a), (a[:1], b, rows_a[:1], rows_b)):
+            shape = (len(left), len(right))
+            once = check_scores(aligner.similarity(x, y), shape, aligner.name, "similarity()")
+            if not np.allclose(once, aligner.score(left, right), rtol=ENCODE_RTOL, atol=ENCODE_ATOL):
+                raise fail(
+                    "encode()/similarity() on all claims at once differ from score(): each row of encode() "
+                    "must depend only on its own claim"
+                )
+    except DataError as err:
+        raise fail(str(err)) from None
 
 
 def _clone(aligner: Any, params: dict[str, Any], fail: Callable[[str], AlignerCheckError]) -> Any:

@@ -5,6 +5,22 @@ An aligner is any object with a ``name``, parameters stored by ``__init__`` (sci
 ``fit(texts)`` and ``score(claims_a, claims_b) -> ndarray`` of shape (|a|, |b|), higher = more
 likely linked. Built-in aligners are registered by name; a user's own aligner is named
 ``"package.module:Class"`` and imported lazily. ``alignbench.testing.check_aligner`` checks one.
+
+**Optional: encode each claim once.** An aligner whose score of a pair depends only on a
+representation of each claim (TF-IDF vectors, processed strings, embeddings) may also define
+
+- ``encode(claims) -> rows``: one row per claim, in order, each row depending only on its own
+  claim (and on what ``fit`` learnt), never on the other claims of the call. ``rows`` is anything
+  with ``len()`` or ``.shape[0]`` that slices by rows (``rows[i:j]``): a NumPy array, a
+  ``scipy.sparse`` CSR matrix, a list.
+- ``similarity(rows_a, rows_b) -> ndarray`` of shape (|a|, |b|), the same contract as ``score``.
+
+``score(a, b)`` stays the required method and must equal ``similarity(encode(a), encode(b))``.
+When an aligner has both methods (:func:`encodes`), ``alignbench.baselines.run_aligner`` encodes
+every claim of the benchmark in one call (a sentence encoder gets one large batch) and scores each
+article pair on row slices, instead of calling ``score`` per article pair, which would encode an
+article's claims again for every pair it is in. Subclass :class:`EncodingAligner` to get ``score``
+from the two methods; ``check_aligner`` checks that they agree with ``score``.
 """
 
 from __future__ import annotations
@@ -50,14 +66,14 @@ def is_integer(value: object) -> bool:
     return isinstance(value, numbers.Integral) and not isinstance(value, bool | np.bool_)
 
 
-def check_scores(scores: Any, shape: tuple[int, int], name: object) -> np.ndarray:
+def check_scores(scores: Any, shape: tuple[int, int], name: object, method: str = "score()") -> np.ndarray:
     """The score matrix an aligner returned, as float64, or :class:`DataError` naming the aligner.
 
     It must be a ``numpy.ndarray`` of real numbers (integer or float dtype: not bool, complex,
     object or strings) of ``shape`` (|claims_a|, |claims_b|), all finite. ``check_aligner`` and
-    ``run_aligner`` both use this one check.
+    ``run_aligner`` both use this one check; ``method`` names what returned it (``similarity()``).
     """
-    where = f"aligner {name!r}: score()"
+    where = f"aligner {name!r}: {method}"
     if not isinstance(scores, np.ndarray):
         raise DataError(f"{where} returned {type(scores).__name__}, expected a numpy.ndarray")
     if scores.shape != tuple(shape):
@@ -67,6 +83,26 @@ def check_scores(scores: Any, shape: tuple[int, int], name: object) -> np.ndarra
     if not np.all(np.isfinite(scores)):
         raise DataError(f"{where} returned NaN or infinite scores")
     return np.asarray(scores, dtype=np.float64)
+
+
+def encodes(aligner: Any) -> bool:
+    """Whether ``aligner`` has the optional ``encode`` and ``similarity`` methods (module docstring)."""
+    return callable(getattr(aligner, "encode", None)) and callable(getattr(aligner, "similarity", None))
+
+
+def encoded_rows(encoded: Any, claims: int, name: object) -> int:
+    """The number of rows ``encode`` returned, checked against the number of ``claims`` it was given."""
+    shape = getattr(encoded, "shape", None)
+    try:
+        rows = int(shape[0]) if shape is not None else len(encoded)
+    except (TypeError, IndexError):
+        raise DataError(
+            f"aligner {name!r}: encode() returned {type(encoded).__name__}, expected rows (an array, a sparse "
+            "matrix or a list)"
+        ) from None
+    if rows != claims:
+        raise DataError(f"aligner {name!r}: encode() returned {rows} rows for {claims} claims (one row per claim)")
+    return rows
 
 
 def init_param_names(cls: type) -> list[str]:
@@ -140,6 +176,31 @@ class BaseAligner:
         return f"{type(self).__name__}({args})"
 
 
+class EncodingAligner(BaseAligner):
+    """An aligner that encodes each claim once: define ``encode`` and ``similarity``, get ``score``.
+
+    See the module docstring for the contract. ``run_aligner`` calls ``encode`` on all claims of
+    the benchmark at once and ``similarity`` on row slices of the result, per article pair.
+    """
+
+    name = "encoding"
+
+    def encode(self, claims: Sequence[Claim]) -> Any:
+        """One row per claim (array, sparse matrix or list), each depending only on its claim."""
+        raise NotImplementedError
+
+    def similarity(self, encoded_a: Any, encoded_b: Any) -> np.ndarray:
+        """Scores of every (row of ``encoded_a``, row of ``encoded_b``) pair, shape (|a|, |b|)."""
+        raise NotImplementedError
+
+    def score(self, claims_a: Sequence[Claim], claims_b: Sequence[Claim]) -> np.ndarray:
+        """``similarity(encode(claims_a), encode(claims_b))``; zeros of the right shape if a side is empty."""
+        self._validate()
+        if not claims_a or not claims_b:
+            return np.zeros((len(claims_a), len(claims_b)))
+        return self.similarity(self.encode(claims_a), self.encode(claims_b))
+
+
 def _import_from_cwd(module_name: str) -> Any:
     """Import a user's module with the working directory first on ``sys.path``, as ``python -m`` does.
 
@@ -209,6 +270,13 @@ def _check_class(cls: Any, spec: str) -> None:
             f"aligner {shorten(spec)} is not an aligner: {cls.__name__} has no {' or '.join(missing)} "
             f"({_WHAT_AN_ALIGNER_IS})"
         )
+    if issubclass(cls, EncodingAligner):
+        missing = [f"{m}()" for m in ("encode", "similarity") if getattr(cls, m) is getattr(EncodingAligner, m)]
+        if missing:
+            raise UsageError(
+                f"aligner {shorten(spec)} is not an aligner: {cls.__name__} subclasses EncodingAligner but "
+                f"defines no {' or '.join(missing)}"
+            )
     if issubclass(cls, BaseAligner):
         try:
             cls._param_names()

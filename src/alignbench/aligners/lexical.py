@@ -1,20 +1,24 @@
 """Lexical baselines: TF-IDF cosine (word or character n-grams) and rapidfuzz fuzzy matching.
 
 Each ``score`` is one vectorised library call over all pairs: a sparse matrix product for TF-IDF,
-``rapidfuzz.process.cdist`` for fuzzy matching. No Python loop over claim pairs.
+``rapidfuzz.process.cdist`` for fuzzy matching. No Python loop over claim pairs. Both subclass
+:class:`~alignbench.aligners.EncodingAligner`: ``encode`` does the per-claim work (the TF-IDF
+transform, rapidfuzz's processor) once per claim and ``similarity`` the pairwise part, with scores
+identical to ``score``'s.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 if TYPE_CHECKING:
+    from scipy.sparse import csr_matrix
     from sklearn.feature_extraction.text import TfidfVectorizer
 
-from alignbench.aligners import BaseAligner, is_integer
+from alignbench.aligners import EncodingAligner, is_integer
 from alignbench.records import Claim
 
 #: ``TfidfVectorizer`` analyzers.
@@ -36,12 +40,13 @@ FUZZY_SCORERS = (
 PROCESSORS = ("default_process", "none")
 
 
-class TfidfAligner(BaseAligner):
+class TfidfAligner(EncodingAligner):
     """Cosine similarity of TF-IDF vectors (word 1-2 grams by default).
 
     ``fit(texts)`` learns the vocabulary and IDF from unlabelled texts (``alignbench`` passes the
     claims of the split being aligned: no labels are used). Unfitted, ``score`` fits on the two
-    claim lists it is given.
+    claim lists it is given; ``encode`` needs ``fit`` first (its rows must not depend on the other
+    claims of the call). Rows are L2-normalised, so ``similarity`` is a sparse product.
     """
 
     name = "tfidf"
@@ -92,15 +97,28 @@ class TfidfAligner(BaseAligner):
         self.vectorizer_ = self._vectorizer().fit(list(texts))
         return self
 
+    def encode(self, claims: Sequence[Claim]) -> csr_matrix:
+        """The TF-IDF vector of each claim (sparse rows, L2-normalised), with the fitted vocabulary."""
+        self._validate()
+        vectorizer = getattr(self, "vectorizer_", None)
+        if vectorizer is None:
+            raise ValueError(f"{self.name}: encode() needs fit() first")
+        return vectorizer.transform(self.texts(claims))
+
+    def similarity(self, encoded_a: csr_matrix, encoded_b: csr_matrix) -> np.ndarray:
+        """Cosine similarities in [0, 1] of every row pair: the product of the normalised vectors."""
+        return np.asarray((encoded_a @ encoded_b.T).toarray(), dtype=np.float64)
+
     def score(self, claims_a: Sequence[Claim], claims_b: Sequence[Claim]) -> np.ndarray:
         """Cosine similarities in [0, 1], shape (|a|, |b|)."""
         self._validate()
         a, b = self.texts(claims_a), self.texts(claims_b)
         if not a or not b:
             return np.zeros((len(a), len(b)))
-        vectorizer = getattr(self, "vectorizer_", None) or self._vectorizer().fit(a + b)
-        xa, xb = vectorizer.transform(a), vectorizer.transform(b)
-        return np.asarray((xa @ xb.T).toarray(), dtype=np.float64)
+        if getattr(self, "vectorizer_", None) is not None:
+            return self.similarity(self.encode(claims_a), self.encode(claims_b))
+        vectorizer = self._vectorizer().fit(a + b)
+        return self.similarity(vectorizer.transform(a), vectorizer.transform(b))
 
 
 class TfidfCharAligner(TfidfAligner):
@@ -120,12 +138,13 @@ class TfidfCharAligner(TfidfAligner):
         super().__init__(field, analyzer, ngram_min, ngram_max, lowercase, sublinear_tf)
 
 
-class FuzzyAligner(BaseAligner):
+class FuzzyAligner(EncodingAligner):
     """rapidfuzz similarity over all pairs with ``process.cdist``, scaled to [0, 1].
 
     ``scorer`` names a function of ``rapidfuzz.fuzz`` (default ``token_set_ratio``) and
     ``processor`` one of ``rapidfuzz.utils`` (default ``default_process``: lower-case, strip
-    punctuation) or ``"none"``.
+    punctuation) or ``"none"``. ``encode`` applies the processor to each claim once; ``cdist``
+    then runs with ``processor=None`` (``cdist`` itself only applies it to each string first).
     """
 
     name = "fuzzy"
@@ -151,15 +170,26 @@ class FuzzyAligner(BaseAligner):
         if not is_integer(self.workers) or not (self.workers == -1 or self.workers >= 1):
             raise self._invalid("workers", "an integer >= 1, or -1 for all cores")
 
-    def score(self, claims_a: Sequence[Claim], claims_b: Sequence[Claim]) -> np.ndarray:
-        """Similarities in [0, 1], shape (|a|, |b|)."""
-        from rapidfuzz import fuzz, process, utils
+    def encode(self, claims: Sequence[Claim]) -> list[str]:
+        """Each claim's text after the processor: what ``cdist`` compares."""
+        from rapidfuzz import utils
 
         self._validate()
-        scorer = getattr(fuzz, self.scorer)
-        processor = None if self.processor == "none" else getattr(utils, self.processor)
-        a, b = self.texts(claims_a), self.texts(claims_b)
-        if not a or not b:
-            return np.zeros((len(a), len(b)))
-        matrix = process.cdist(a, b, scorer=scorer, processor=processor, dtype=np.float32, workers=self.workers)
+        texts = self.texts(claims)
+        if self.processor == "none":
+            return texts
+        processor = getattr(utils, self.processor)
+        return [processor(t) for t in texts]
+
+    def similarity(self, encoded_a: Sequence[str], encoded_b: Sequence[str]) -> np.ndarray:
+        """Similarities in [0, 1] of every pair of processed strings, shape (|a|, |b|)."""
+        from rapidfuzz import fuzz, process
+
+        self._validate()
+        if not len(encoded_a) or not len(encoded_b):
+            return np.zeros((len(encoded_a), len(encoded_b)))
+        scorer: Any = getattr(fuzz, self.scorer)
+        matrix = process.cdist(
+            encoded_a, encoded_b, scorer=scorer, processor=None, dtype=np.float32, workers=self.workers
+        )
         return matrix.astype(np.float64) / 100.0
