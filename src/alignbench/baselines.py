@@ -111,8 +111,7 @@ def _score_matrices(
             shape = (len(per_article[a]), len(per_article[b]))
             yield check_scores(aligner.score(per_article[a], per_article[b]), shape, aligner.name)
         return
-    encoding: Any = aligner
-    encoded = encoding.encode(claims) if claims else []
+    encoded = aligner.encode(claims) if claims else []
     encoded_rows(encoded, len(claims), aligner.name)
     rows = [encoded[lo:hi] for lo, hi in bounds]  # each article's rows, sliced once
     for a, b in pairs:
@@ -120,7 +119,7 @@ def _score_matrices(
         if 0 in shape:
             yield np.zeros(shape)
             continue
-        yield check_scores(encoding.similarity(rows[a], rows[b]), shape, aligner.name, "similarity()")
+        yield check_scores(aligner.similarity(rows[a], rows[b]), shape, aligner.name, "similarity()")
 
 
 def prediction_rows(space: CandidateSpace, preds: PredictionArrays) -> list[Prediction]:

@@ -32,7 +32,7 @@ import numbers
 import os
 import sys
 from collections.abc import Sequence
-from typing import Any, Protocol, runtime_checkable
+from typing import Any, Protocol, TypeGuard, runtime_checkable
 
 import numpy as np
 
@@ -85,7 +85,17 @@ def check_scores(scores: Any, shape: tuple[int, int], name: object, method: str 
     return np.asarray(scores, dtype=np.float64)
 
 
-def encodes(aligner: Any) -> bool:
+class Encoder(Protocol):
+    """The optional hook of an aligner that encodes each claim once (see the module docstring)."""
+
+    name: str
+
+    def encode(self, claims: Sequence[Claim]) -> Any: ...
+
+    def similarity(self, encoded_a: Any, encoded_b: Any) -> np.ndarray: ...
+
+
+def encodes(aligner: Any) -> TypeGuard[Encoder]:
     """Whether ``aligner`` has the optional ``encode`` and ``similarity`` methods (module docstring)."""
     return callable(getattr(aligner, "encode", None)) and callable(getattr(aligner, "similarity", None))
 
