@@ -5,14 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from alignbench.scoring.metrics import (
-    average_precision,
-    bootstrap_average_precision,
-    bootstrap_pair_metrics,
-    confusion,
-    pair_metrics,
-    resample_weights,
-)
+from alignbench.scoring.bootstrap import bootstrap_pair_metrics, resample_weights
+from alignbench.scoring.metrics import confusion, pair_metrics
+from alignbench.scoring.ranking import average_precision, bootstrap_average_precision
 
 
 def test_weighted_ap_equals_ap_of_replicated_units():
@@ -54,7 +49,7 @@ def _old_resample_weights(n_units: int, resamples: int, seed: int) -> np.ndarray
 
 
 def test_chunked_weights_are_the_same_resamples():
-    from alignbench.scoring.metrics import resample_chunks
+    from alignbench.scoring.bootstrap import resample_chunks
 
     for n_units, resamples in ((35, 1000), (3, 101), (1, 7)):
         whole = _old_resample_weights(n_units, resamples, 0)
@@ -80,7 +75,7 @@ def _statistic(weights: np.ndarray) -> dict[str, np.ndarray]:
 
 @pytest.mark.parametrize("resamples", [1, 2, 999, 4001])
 def test_bootstrap_in_few_passes_equals_numpy_percentile(resamples):
-    from alignbench.scoring.metrics import bootstrap, percentile_interval
+    from alignbench.scoring.bootstrap import bootstrap, percentile_interval
 
     every = _statistic(resample_weights(6, resamples, 9))
     for memory in (None, 4000, 40_000):  # all kept, and exact selection in several passes
@@ -100,7 +95,7 @@ def test_bootstrap_memory_does_not_grow_with_resamples(tmp_path):
 
     from fixture import PREDICTIONS, tiny_benchmark, write_jsonl
 
-    from alignbench.scoring import metrics
+    from alignbench.scoring import bootstrap as metrics
     from alignbench.scoring.evaluate import evaluate
     from alignbench.scoring.predictions import read_predictions
     from alignbench.scoring.space import CandidateSpace

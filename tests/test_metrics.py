@@ -8,9 +8,11 @@ import numpy as np
 import pytest
 from fixture import PREDICTIONS, tiny_benchmark, write_jsonl
 
+from alignbench.scoring.bootstrap import resample_weights
 from alignbench.scoring.evaluate import evaluate
-from alignbench.scoring.metrics import ALL_METRICS, Metric, average_precision, parse_metric, resample_weights
+from alignbench.scoring.metrics import ALL_METRICS, Metric, parse_metric
 from alignbench.scoring.predictions import read_predictions
+from alignbench.scoring.ranking import average_precision
 from alignbench.scoring.space import CandidateSpace
 
 

@@ -16,15 +16,8 @@ from typing import Any
 import numpy as np
 
 from alignbench.records import RELATIONS, DataError, shorten
-from alignbench.scoring.metrics import (
-    MIN_SUPPORT,
-    Metric,
-    bootstrap,
-    bootstrap_pair_metrics,
-    gold_support,
-    p_value,
-    pair_metrics,
-)
+from alignbench.scoring.bootstrap import bootstrap, bootstrap_pair_metrics, p_value
+from alignbench.scoring.metrics import MIN_SUPPORT, Metric, gold_support, pair_metrics
 from alignbench.views.report import Report, printable
 
 COMPARED = (

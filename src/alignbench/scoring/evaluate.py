@@ -8,6 +8,7 @@ import numpy as np
 
 from alignbench._version import __version__
 from alignbench.records import RELATIONS, Benchmark
+from alignbench.scoring.bootstrap import bootstrap, bootstrap_pair_metrics
 from alignbench.scoring.metrics import (
     AP,
     METRIC_VERSION,
@@ -17,18 +18,14 @@ from alignbench.scoring.metrics import (
     RECALL_CUTOFFS,
     RELATED,
     Metric,
-    ResampledAP,
-    average_precision,
-    bootstrap,
-    bootstrap_pair_metrics,
     confusion,
     metric_names,
     pair_metrics,
-    query_ranks,
     set_scores,
     too_few_to_test,
 )
 from alignbench.scoring.predictions import PredictionArrays
+from alignbench.scoring.ranking import ResampledAP, average_precision, query_ranks
 from alignbench.scoring.space import CandidateSpace
 from alignbench.views.report import Report
 

@@ -1,0 +1,206 @@
+"""Ranking metrics: AP over the candidate space, reciprocal rank and recall@k per query claim, and
+the exact AP of bootstrap resamples (:class:`ResampledAP`).
+
+Absent candidates score -inf; ties are broken pessimistically (positives after negatives of the
+same score), so a constant scorer gets no credit for the order it was given.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from alignbench.scoring import bootstrap
+from alignbench.scoring.metrics import _ratio
+
+
+def ranking_order(score: np.ndarray, positive: np.ndarray) -> np.ndarray:
+    """Order of candidates by score, descending, gold (positive) after negatives on equal scores."""
+    return np.lexsort((positive, -score))
+
+
+def average_precision(score: np.ndarray, positive: np.ndarray, ignore: np.ndarray | None = None) -> float:
+    """AP of ranking ``score`` (absent = -inf), ``ignore`` candidates left out, pessimistic ties."""
+    if ignore is not None:
+        score, positive = score[~ignore], positive[~ignore]
+    n_pos = int(positive.sum())
+    if n_pos == 0:
+        return 0.0
+    ranked = positive[ranking_order(score, positive)]
+    hits = np.cumsum(ranked)
+    return float(np.sum(hits[ranked] / (np.flatnonzero(ranked) + 1)) / n_pos)
+
+
+def query_ranks(
+    score: np.ndarray, positive: np.ndarray, ignore: np.ndarray, cutoffs: tuple[int, ...]
+) -> tuple[np.ndarray, np.ndarray]:
+    """Reciprocal rank and recall@k of every row (a query) with at least one positive.
+
+    ``score``, ``positive``, ``ignore`` are (queries x candidates). Ignored candidates are moved
+    behind everything; equal scores put negatives first. Returns (rr, recall) with shapes (q,)
+    and (q, len(cutoffs)).
+    """
+    keep = positive.any(axis=1)
+    score, positive, ignore = score[keep], positive[keep], ignore[keep]
+    if not len(score):
+        return np.zeros(0), np.zeros((0, len(cutoffs)))
+    order = np.lexsort((positive, -score, ignore), axis=-1)
+    ranked = np.take_along_axis(positive, order, axis=1)
+    rr = 1.0 / (np.argmax(ranked, axis=1) + 1)
+    hits = np.cumsum(ranked, axis=1)
+    n = ranked.shape[1]
+    recall = np.stack([hits[:, min(k, n) - 1] for k in cutoffs], axis=1) / positive.sum(axis=1, keepdims=True)
+    return rr, recall
+
+
+# --- digamma of positive integers, as scipy.special.digamma computes it -----------------------
+
+_EULER = 0.577215664901532860606512090082402431
+_PSI_ASY = (
+    8.33333333333333333333e-2,
+    -2.10927960927960927961e-2,
+    7.57575757575757575758e-3,
+    -4.16666666666666666667e-3,
+    3.96825396825396825397e-3,
+    -8.33333333333333333333e-3,
+    8.33333333333333333333e-2,
+)
+_psi_table = np.zeros(0)
+
+
+def _extend_psi(size: int) -> np.ndarray:
+    """The table psi(0..size-1) (psi(0) unused), grown as needed and kept for the process."""
+    global _psi_table
+    old = _psi_table.size
+    if old >= size:
+        return _psi_table
+    size = max(size, old + old // 4, 64)
+    # The steps of Cephes' psi (scipy.special.digamma) for an integer x: the harmonic sum up to
+    # x = 10, the asymptotic series beyond, with the platform's log (math.log calls the same libm
+    # function as scipy; numpy's own SIMD log differs from it in the last bit for some x).
+    part = np.full(size - old, np.nan)  # psi(0) is a pole; never looked up
+    for n in range(max(old, 1), min(size, 11)):
+        y = 0.0
+        for i in range(1, n):
+            y += 1.0 / i
+        part[n - old] = y - _EULER
+    first = max(old, 11)
+    if first < size:
+        x = np.arange(first, size, dtype=np.float64)
+        z = 1.0 / (x * x)
+        poly = np.full_like(x, _PSI_ASY[0])
+        for coef in _PSI_ASY[1:]:
+            poly = poly * z + coef
+        logs = np.fromiter(map(math.log, x.tolist()), dtype=np.float64, count=x.size)
+        part[first - old :] = logs - 0.5 / x - z * poly
+    _psi_table = np.concatenate([_psi_table, part])
+    return _psi_table
+
+
+def digamma_int(x: np.ndarray) -> np.ndarray:
+    """digamma of positive integers (given as floats), bit for bit what ``scipy.special.digamma``
+    returns on x86-64, without importing scipy (0.5-1 s). Same shape and memory layout as ``x``."""
+    index = np.asarray(x).astype(np.int64)
+    table = _extend_psi(int(index.max()) + 1 if index.size else 1)
+    out = np.empty_like(x, dtype=np.float64)
+    np.take(table, index, out=out)
+    return out
+
+
+# --- AP of bootstrap resamples ----------------------------------------------------------------
+
+
+class ResampledAP:
+    """AP of resamples of one ranking, exactly, without re-sorting: resampling units only reweights
+    ranks. The ranking is prepared once; calling it with a chunk of weights gives their APs.
+
+    In ranked order, let A and T be the resample's weighted counts of all candidates and of
+    positives strictly before positive p (tied negatives come first), and w the number of times its
+    unit was drawn. Its w copies sit together and contribute sum_{j=1..w} (T+j)/(A+j)
+    = w - (A-T) * (digamma(A+w+1) - digamma(A+1)). AP is the sum over positives divided by the
+    resample's number of positives. (Equal to AP on the data with units replicated; tested.) A
+    resample without a positive has no AP: NaN, left out of the interval like an undefined ratio.
+
+    A is a running sum: the ranked candidates before the last positive are cut into segments (the
+    candidates between two consecutive positives), each kept as its count of candidates per unit.
+    A resample's A at positive p is the cumulative sum of its segments' weighted counts, so a
+    resample costs one pass over those (segment, unit) counts, at most the number of candidates,
+    plus one over the positives: linear in the candidates, where a dense (positives x units) count
+    matrix grows with their square. A and T are exact integers however summed, and the terms are
+    summed in the same groups and order as before, so the values are the same to the last bit.
+    """
+
+    def __init__(
+        self, score: np.ndarray, positive: np.ndarray, ignore: np.ndarray, unit: np.ndarray, memory: int | None = None
+    ):
+        keep = ~ignore
+        score, positive, unit = score[keep], positive[keep], np.asarray(unit[keep], dtype=np.int64)
+        order = ranking_order(score, positive)
+        positive, unit = positive[order], unit[order]
+        self.pos_at = np.flatnonzero(positive)
+        self.pos_unit = unit[self.pos_at]
+        self.elements = bootstrap.memory_budget(memory) // 64  # ~8 float64 arrays of (positives x resamples) at once
+        end = int(self.pos_at[-1]) if self.pos_at.size else 0
+        # segment of a ranked position i before the last positive: the number of positives up to i
+        seg = np.cumsum(positive[:end], dtype=np.int64)
+        span = int(unit.max()) + 1 if unit.size else 1
+        key = np.sort(seg * span + unit[:end])
+        first = np.flatnonzero(np.concatenate([[True], key[1:] != key[:-1]])) if end else np.zeros(0, np.int64)
+        self.entry_count = np.diff(np.append(first, end)).astype(np.float64)
+        self.entry_seg, self.entry_unit = np.divmod(key[first], span)
+        self.seg_start = np.searchsorted(self.entry_seg, np.arange(self.pos_at.size + 1))
+        self.longest = int(np.diff(self.pos_at, prepend=0).max()) if self.pos_at.size else 0
+        self.unit_before_last = np.bincount(unit[:end], minlength=span).astype(np.float64)
+
+    def _segment_weights(self, weights_t: np.ndarray, start: int, stop: int) -> np.ndarray:
+        """(stop - start) x resamples: weighted count of each segment's candidates, segments start..stop-1."""
+        out = np.zeros((stop - start, weights_t.shape[1]))
+        lo, hi = int(self.seg_start[start]), int(self.seg_start[stop])
+        step = max(1, self.elements * 8 // weights_t.itemsize // max(1, weights_t.shape[1]))
+        count = self.entry_count.astype(weights_t.dtype)
+        for e0 in range(lo, hi, step):
+            e1 = min(e0 + step, hi)
+            part = weights_t[self.entry_unit[e0:e1]]
+            part *= count[e0:e1, None]
+            segs = self.entry_seg[e0:e1]
+            heads = np.flatnonzero(np.concatenate([[True], segs[1:] != segs[:-1]]))
+            out[segs[heads] - start] += np.add.reduceat(part, heads, axis=0)
+        return out
+
+    def __call__(self, weights: np.ndarray) -> np.ndarray:
+        n_boot, n_units = weights.shape
+        pos_unit = self.pos_unit
+        if pos_unit.size == 0:
+            return np.full(n_boot, np.nan)
+        top = float(weights.max()) if weights.size else 0.0
+        # the largest argument of digamma below: every candidate before the last positive, plus w + 1
+        units = min(n_units, self.unit_before_last.size)
+        _extend_psi(int((weights[:, :units] @ self.unit_before_last[:units]).max() + top) + 2)
+        # float32 halves the memory traffic of the gather; exact while a segment's sum stays < 2**24
+        exact32 = self.longest * top < 2**24
+        weights_t = np.ascontiguousarray(weights.T, dtype=np.float32 if exact32 else np.float64)
+        total = np.zeros(n_boot)
+        all_base, tp_base = np.zeros(n_boot), np.zeros(n_boot)
+        chunk = max(1, self.elements // max(n_units, n_boot, 1))  # the summation groups of every version
+        for start in range(0, pos_unit.size, chunk):
+            stop = min(start + chunk, pos_unit.size)
+            units_here = pos_unit[start:stop]
+            a = np.cumsum(self._segment_weights(weights_t, start, stop), axis=0)
+            a += all_base
+            all_base = a[-1].copy()
+            drawn = weights[:, units_here].T.copy()
+            t = np.cumsum(drawn, axis=0)
+            t -= drawn
+            t += tp_base
+            tp_base = t[-1] + drawn[-1]
+            w = weights[:, units_here].T  # a transposed view, as the terms' layout sets their summation order
+            total += np.sum(w - (a - t) * (digamma_int(a + w + 1) - digamma_int(a + 1)), axis=0)
+        return _ratio(total, weights[:, pos_unit].sum(axis=1), undefined=np.nan)  # no sure link drawn: undefined
+
+
+def bootstrap_average_precision(
+    score: np.ndarray, positive: np.ndarray, ignore: np.ndarray, unit: np.ndarray, weights: np.ndarray
+) -> np.ndarray:
+    """AP of every resample (rows of ``weights``), exactly, NaN without a positive: see :class:`ResampledAP`."""
+    return ResampledAP(score, positive, ignore, unit)(weights)
