@@ -123,7 +123,9 @@ def _score_matrices(
 
 
 def prediction_rows(space: CandidateSpace, preds: PredictionArrays) -> list[Prediction]:
-    """Prediction records (for writing a file) in candidate order."""
+    """Prediction records in candidate order, one object per row: for small runs and as the
+    reference of :func:`~alignbench.scoring.predictions.write_prediction_arrays`, which writes
+    the same file from the arrays."""
     return [
         Prediction(space.claim_ids[space.cand_a[i]], space.claim_ids[space.cand_b[i]], float(s), LABELS[lab])
         for i, s, lab in zip(preds.index, preds.score, preds.label, strict=True)

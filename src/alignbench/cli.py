@@ -311,9 +311,9 @@ def _update_readme_leaderboard(readme: Path, board: str) -> None:
 def _cmd_run(args: argparse.Namespace) -> int:
     _check_numbers(args)
     from alignbench.aligners import get_aligner
-    from alignbench.baselines import prediction_rows, run_aligner
+    from alignbench.baselines import run_aligner
     from alignbench.records import LABELS
-    from alignbench.scoring.predictions import write_predictions
+    from alignbench.scoring.predictions import write_prediction_arrays
     from alignbench.scoring.space import CandidateSpace
 
     _check_output(args.output, args.config)
@@ -322,7 +322,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
     bench, _ = _load_gold(args)
     space = CandidateSpace(bench)
     preds = run_aligner(get_aligner(config.aligner, **config.params), bench, config, space)
-    write_predictions(args.output, prediction_rows(space, preds))
+    write_prediction_arrays(args.output, space, preds)
     decided = int((preds.label != LABELS.index("none")).sum())
     print(
         f"wrote {args.output}: {len(preds.index)} scored candidates, {decided} decided links ({config.decoder} >= {config.threshold})",

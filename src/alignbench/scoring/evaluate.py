@@ -50,8 +50,8 @@ def _point_metrics(
     for k in pairs:
         a, b = space.pairs[k]
         shape = (int(space.article_size[a]), int(space.article_size[b]))
-        block = slice(int(space.offsets[k]), int(space.offsets[k + 1]))
-        s, p, i = (x[block].reshape(shape) for x in (score, space.gold < N_SURE, space.gold == RELATED))
+        block = slice(int(space.offsets[k]) - sl.start, int(space.offsets[k + 1]) - sl.start)
+        s, p, i = (x[block].reshape(shape) for x in (sc, positive, ignore))
         for s_, p_, i_ in ((s, p, i), (s.T, p.T, i.T)):
             rr, rec = query_ranks(s_, p_, i_, RECALL_CUTOFFS)
             rrs.append(rr)

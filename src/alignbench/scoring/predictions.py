@@ -125,7 +125,9 @@ def _fast_read(path: Path, space: CandidateSpace) -> PredictionArrays | None:
     if np.any(space.pair_of[space.claim_article[a], space.claim_article[b]] < 0):
         return None  # same article, or different clusters
     index = space.index(a, b)
-    if np.unique(index).size != index.size:
+    seen = np.zeros(space.size, dtype=bool)
+    seen[index] = True
+    if np.count_nonzero(seen) != index.size:  # a duplicate pair (np.unique would sort or hash: slower)
         return None
     return PredictionArrays(index, score.astype(np.float64), label)
 
@@ -275,6 +277,85 @@ def read_predictions(path: str | Path, space: CandidateSpace) -> PredictionArray
         raise DataError(f"{path}: prediction file not found")
     fast = _fast_read(path, space)
     return fast if fast is not None else _reference_read(path, space)
+
+
+def _score_texts(score: np.ndarray):  # -> pyarrow.StringArray
+    """``repr`` of every score (what ``json.dumps`` writes), vectorised.
+
+    pyarrow's cast writes the same shortest round-trip digits as ``repr`` but formats some values
+    differently (``1`` for ``1.0``, ``1e-7`` for ``1e-07``, ``0.00001`` for ``1e-05``, exponents
+    for some long numbers ``repr`` writes positionally). Its text is kept where both write the
+    number positionally, 1e-4 <= |x| < 1e16 and no exponent in pyarrow's text, with ``.0`` added
+    to whole numbers; ``repr`` gives the rest (zeros, tiny and huge scores: few in practice).
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    texts = pc.cast(pa.array(score, type=pa.float64()), pa.string())
+    size = np.abs(score)
+    positional = (size >= 1e-4) & (size < 1e16) & ~pc.match_substring(texts, "e").to_numpy(zero_copy_only=False)
+    whole = positional & (score == np.floor(score))
+    if whole.any():
+        texts = pc.if_else(pa.array(whole), pc.binary_join_element_wise(texts, ".0", ""), texts)
+    if not positional.all():
+        # one repr per distinct value (by its bits: 0.0 and -0.0 differ), e.g. the many zeros
+        bits, inverse = np.unique(np.ascontiguousarray(score[~positional]).view(np.uint64), return_inverse=True)
+        reprs = pa.array(list(map(repr, bits.view(np.float64).tolist())), type=pa.string())
+        texts = pc.replace_with_mask(texts, pa.array(~positional), reprs.take(pa.array(inverse.ravel())))
+    return texts
+
+
+def _json_lines(claim_ids: list[str], a: np.ndarray, b: np.ndarray, score: np.ndarray, label: np.ndarray) -> bytes:
+    """The JSON Lines of rows given as claim and label indices, exactly as ``json.dumps`` of
+    ``{"claim_a", "claim_b", "score", "label"}`` (``ensure_ascii=False``) writes each row.
+
+    Ids and labels are encoded once each; the rows are joined in C by pyarrow.
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    ids = pa.array([json.dumps(c, ensure_ascii=False) for c in claim_ids], type=pa.string())
+    labels = pa.array([json.dumps(x, ensure_ascii=False) for x in LABELS], type=pa.string())
+    rows = pc.binary_join_element_wise(
+        '{"claim_a": ',
+        ids.take(pa.array(a)),
+        ', "claim_b": ',
+        ids.take(pa.array(b)),
+        ', "score": ',
+        _score_texts(score),
+        ', "label": ',
+        labels.take(pa.array(label)),
+        "}\n",
+        "",
+    )
+    offsets = rows.buffers()[1]
+    start, end = np.frombuffer(offsets, dtype=np.int32)[[rows.offset, rows.offset + len(rows)]]
+    return rows.buffers()[2].to_pybytes()[start:end] if len(rows) else b""
+
+
+#: Rows encoded at once by the bulk writer: bounds its memory and keeps pyarrow's 32-bit offsets.
+WRITE_ROWS = 1 << 20
+
+
+def write_prediction_arrays(path: str | Path, space: CandidateSpace, preds: PredictionArrays) -> None:
+    """Write prediction arrays as JSON Lines, atomically, in their order: the same bytes as
+    :func:`write_predictions` of the rows, without a Python object or ``json.dumps`` per row."""
+    from alignbench.fileio import atomic_writer
+
+    bad = np.flatnonzero(~np.isfinite(preds.score))
+    if bad.size:
+        i = int(preds.index[bad[0]])
+        a, b = space.claim_ids[space.cand_a[i]], space.claim_ids[space.cand_b[i]]
+        raise DataError(f"{path}: non-finite score {float(preds.score[bad[0]])} for {a!r} - {b!r}")
+    with atomic_writer(path) as handle:
+        for start in range(0, len(preds.index), WRITE_ROWS):
+            part = slice(start, start + WRITE_ROWS)
+            index = preds.index[part]
+            rows = _json_lines(
+                space.claim_ids, space.cand_a[index], space.cand_b[index], preds.score[part], preds.label[part]
+            )
+            handle.flush()
+            handle.buffer.write(rows)
 
 
 def write_predictions(path: str | Path, predictions: Iterable[Prediction]) -> None:
