@@ -13,7 +13,8 @@ from alignbench.scoring.compare import compare
 from alignbench.scoring.evaluate import evaluate
 from alignbench.scoring.predictions import read_predictions
 from alignbench.scoring.space import CandidateSpace
-from alignbench.views.report import FORMATS, Report, format_report, latex_escape
+from alignbench.views.formats import FORMATS, format_report, latex_escape
+from alignbench.views.report import Report
 
 
 @pytest.fixture

@@ -27,7 +27,8 @@ from alignbench.aligners.relation import claim_features, tag_pairs
 from alignbench.records import LABELS, Benchmark, Claim, DataError
 from alignbench.scoring.predictions import Prediction, PredictionArrays
 from alignbench.scoring.space import CandidateSpace
-from alignbench.views.report import HEADLINE, HEADLINE_TITLES, Report, latex_escape, too_few
+from alignbench.views.formats import HEADLINE, HEADLINE_TITLES, latex_escape, too_few
+from alignbench.views.report import Report
 
 CONFIG_FIELDS = {"name", "aligner", "params", "decoder", "threshold", "equivalent_at", "threshold_origin"}
 NONE = LABELS.index("none")

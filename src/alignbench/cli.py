@@ -232,7 +232,7 @@ def _cmd_eval(args: argparse.Namespace) -> int:
         get_aligner(config.aligner, **config.params)  # a bad name or parameter fails before any work
     from alignbench.scoring.evaluate import evaluate
     from alignbench.scoring.space import CandidateSpace
-    from alignbench.views.report import format_report
+    from alignbench.views.formats import format_report
 
     bench, dataset = _load_gold(args)
     space = CandidateSpace(bench)

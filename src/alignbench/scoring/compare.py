@@ -18,7 +18,8 @@ import numpy as np
 from alignbench.records import RELATIONS, DataError, shorten
 from alignbench.scoring.bootstrap import bootstrap, bootstrap_pair_metrics, p_value
 from alignbench.scoring.metrics import MIN_SUPPORT, Metric, gold_support, pair_metrics
-from alignbench.views.report import Report, printable
+from alignbench.views.formats import printable
+from alignbench.views.report import Report
 
 COMPARED = (
     "link.P",

@@ -1,0 +1,231 @@
+"""Report formats: a :class:`~alignbench.views.report.Report` as a table, JSON, Markdown, LaTeX or
+CSV. Only these formatters round; text from the report (names, ids) is made printable and escaped
+for the target format.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import unicodedata
+
+from alignbench.records import LABELS, DataError
+from alignbench.scoring.metrics import MIN_SUPPORT, gold_support, metric_names, too_few_to_test
+from alignbench.views import FORMATS
+from alignbench.views.report import Report
+
+HEADLINE = ("link.F1", "labeled.F1", "relation.F1@contradiction", "rank.AP")
+DAGGER = "$^\\dagger$"  # LaTeX: marks a metric with too few gold items to test
+HEADLINE_TITLES = {
+    "link.F1": "Link F1",
+    "labeled.F1": "Labeled F1",
+    "relation.F1@contradiction": "Contradiction F1",
+    "rank.AP": "AP",
+}
+
+
+def _num(value: float | None) -> str:
+    return "-" if value is None else f"{value:.3f}"
+
+
+def _ci(report: Report, name: str) -> str:
+    lo_hi = report.ci.get(name)
+    return f"[{lo_hi[0]:.3f}, {lo_hi[1]:.3f}]" if lo_hi else ""
+
+
+def too_few(report: Report) -> tuple[int, dict[str, int]]:
+    """The report's minimum gold support and its metrics below it, with their support.
+
+    Reports record both (``bootstrap.min_support``, ``bootstrap.too_few_to_test``); for one that
+    does not, they are worked out from its supports with :data:`MIN_SUPPORT`.
+    """
+    minimum = report.bootstrap.get("min_support", MIN_SUPPORT)
+    names = report.bootstrap.get("too_few_to_test")
+    if names is None:
+        names = too_few_to_test(list(report.metrics), report.supports, minimum)
+    return minimum, {name: gold_support(name, report.supports) or 0 for name in names}
+
+
+def _too_few_note(minimum: int) -> str:
+    return (
+        f"too few: the metric rests on fewer than {minimum} gold items (the number shown); "
+        "its interval says little and compare gives it no p-value"
+    )
+
+
+#: Characters never written raw into a line of output: C0/C1 controls (newline, carriage return,
+#: escape...), line and paragraph separators, lone surrogates and bidirectional overrides.
+_UNSAFE_CATEGORIES = frozenset({"Cc", "Zl", "Zp", "Cs"})
+_BIDI = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+def printable(text: str) -> str:
+    """``text`` on one line: control characters (newlines included) written as escapes (``\\n``).
+
+    User values (system names, parameters, origins, dataset fields of a report file) pass through
+    it before they reach a header line, a LaTeX or HTML comment, a caption or a terminal.
+    """
+    return "".join(
+        ch.encode("unicode_escape").decode("ascii")
+        if unicodedata.category(ch) in _UNSAFE_CATEGORIES or ch in _BIDI
+        else ch
+        for ch in text
+    )
+
+
+def _header_lines(report: Report) -> list[str]:
+    """The provenance lines of a report, each a single safe line (see :func:`printable`)."""
+    return [printable(line) for line in _raw_header_lines(report)]
+
+
+def _raw_header_lines(report: Report) -> list[str]:
+    d, s, t = report.dataset, report.system, report.threshold
+    sup = report.supports
+    params = json.dumps(s.get("params", {}), sort_keys=True)
+    digest = str(d.get("source_sha256", "unknown"))[:12]
+    return [
+        f"alignbench {report.alignbench_version}, metrics v{report.metric_version}, "
+        f"dataset {d.get('dataset_version', 'unknown')} (sources sha256 {digest}...), split {d.get('split')}",
+        f"system {s.get('name')} {params}",
+        f"threshold {t.get('value')} ({t.get('origin')})",
+        f"supports: {sup.get('article_pairs', 0)} article pairs, {sup.get('candidates', 0)} candidates, "
+        f"{sup.get('gold_links', 0)} gold links ({sup.get('sure_links', 0)} sure, {sup.get('possible_links', 0)} possible), "
+        f"{sup.get('decided_links', 0)} decided, {sup.get('query_claims', 0)} query claims, "
+        f"{sup.get('gold_unique_claims', 0)} gold unique claims",
+        f"95% CIs: percentile bootstrap, {report.bootstrap.get('resamples')} resamples of "
+        f"{report.bootstrap.get('n_units')} {report.bootstrap.get('unit')}s, seed {report.bootstrap.get('seed')}",
+    ]
+
+
+def _rows(report: Report, names: list[str]) -> list[tuple[str, str, str, str]]:
+    """(name, value, CI, note) of the selected metrics; the note says when support is too low."""
+    minimum, flagged = too_few(report)
+    return [
+        (
+            name,
+            _num(report.metrics.get(name)),
+            _ci(report, name),
+            f"too few: {flagged[name]} < {minimum}" if name in flagged else "",
+        )
+        for name in names
+        if name in report.metrics
+    ]
+
+
+def _confusion_lines(report: Report) -> list[str]:
+    width = max(len(label) for label in LABELS) + 1
+    lines = ["confusion (rows: gold, columns: predicted)", " " * width + "".join(f"{x[:8]:>9}" for x in LABELS)]
+    for label, row in zip(LABELS, report.confusion, strict=True):
+        lines.append(f"{label:<{width}}" + "".join(f"{v:>9}" for v in row))
+    return lines
+
+
+def _html_comment(text: str) -> str:
+    """Text that cannot end the HTML comment it is written in."""
+    return text.replace("--!>", "--!&gt;").replace("-->", "--&gt;")
+
+
+def latex_escape(text: str) -> str:
+    """Escape LaTeX special characters so that names like ``link.F1`` or ``a_b`` compile."""
+    table = {
+        "\\": r"\textbackslash{}",
+        "&": r"\&",
+        "%": r"\%",
+        "$": r"\$",
+        "#": r"\#",
+        "_": r"\_",
+        "{": r"\{",
+        "}": r"\}",
+        "~": r"\textasciitilde{}",
+        "^": r"\textasciicircum{}",
+    }
+    return "".join(table.get(ch, ch) for ch in text)
+
+
+def format_report(report: Report, fmt: str = "table", names: list[str] | None = None) -> str:
+    """The report in one of ``FORMATS``; ``names`` selects metric rows (JSON always holds all)."""
+    names = names or metric_names()
+    if fmt == "json":
+        return report.to_json()
+    rows = _rows(report, names)
+    minimum = too_few(report)[0]
+    flagged = any(note for *_, note in rows)
+    pair_names = [n for n in HEADLINE if n in names] or names[:4]
+    pairs = [
+        (printable(str(p["article_pair"])), [_num(p["metrics"].get(n)) for n in pair_names]) for p in report.per_pair
+    ]
+    if fmt == "table":
+        w = max(len(r[0]) for r in rows) if rows else 10
+        lines = [*_header_lines(report), "", f"{'metric':<{w}}  {'value':>6}  95% CI"]
+        lines += [f"{n:<{w}}  {v:>6}  {c}{f' ({note})' if note else ''}".rstrip() for n, v, c, note in rows]
+        lines += [_too_few_note(minimum)] * flagged
+        lines += ["", *_confusion_lines(report)]
+        if report.per_pair:
+            lines += ["", "per article pair: " + ", ".join(pair_names)]
+            lines += [f"{pair}: " + ", ".join(values) for pair, values in pairs]
+        return "\n".join(lines) + "\n"
+    if fmt == "markdown":
+        lines = [f"<!-- {_html_comment(line)} -->" for line in _header_lines(report)]
+        lines += ["", "| metric | value | 95% CI |", "|---|---:|---|"]
+        lines += [f"| `{n}` | {v} | {c}" + (f" ({note})" if note else "") + " |" for n, v, c, note in rows]
+        lines += ["", _too_few_note(minimum)] * flagged
+        if report.per_pair:
+            lines += ["", "| article pair | " + " | ".join(f"`{n}`" for n in pair_names) + " |"]
+            lines += ["|---|" + "---:|" * len(pair_names)]
+            lines += [f"| {pair} | " + " | ".join(values) + " |" for pair, values in pairs]
+        return "\n".join(lines) + "\n"
+    if fmt == "latex":
+        system = latex_escape(printable(str(report.system.get("name"))))
+        version = f"alignbench {report.alignbench_version} (metrics v{report.metric_version})"
+        where = f"system {system}, split {latex_escape(printable(str(report.dataset.get('split'))))}"
+        lines = ["% " + line for line in _header_lines(report)] + [
+            "\\begin{table}[t]",
+            "\\centering",
+            "\\begin{tabular}{lrl}",
+            "\\toprule",
+            "Metric & Value & 95\\% CI \\\\",
+            "\\midrule",
+        ]
+        lines += [f"{latex_escape(n)} & {v} & {latex_escape(c)}{DAGGER * bool(note)} \\\\" for n, v, c, note in rows]
+        dagger = f" {DAGGER} fewer than {minimum} gold items behind the metric: too few to test." * flagged
+        lines += [
+            "\\bottomrule",
+            "\\end{tabular}",
+            f"\\caption{{{latex_escape(printable(version))}, {where}.{dagger}}}",
+            "\\end{table}",
+        ]
+        if pairs:
+            lines += [
+                "\\begin{table}[t]",
+                "\\centering",
+                "\\begin{tabular}{l" + "r" * len(pair_names) + "}",
+                "\\toprule",
+                "Article pair & " + " & ".join(latex_escape(n) for n in pair_names) + " \\\\",
+                "\\midrule",
+                *(f"{latex_escape(pair)} & " + " & ".join(values) + " \\\\" for pair, values in pairs),
+                "\\bottomrule",
+                "\\end{tabular}",
+                f"\\caption{{Per article pair: {where}.}}",
+                "\\end{table}",
+            ]
+        return "\n".join(lines) + "\n"
+    if fmt == "csv":
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(["article_pair", "metric", "value", "ci_low", "ci_high", "gold_support", "too_few_to_test"])
+        few = too_few(report)[1]
+        for name in names:
+            if name in report.metrics:
+                lo_hi = report.ci.get(name, ["", ""])
+                support = gold_support(name, report.supports)
+                writer.writerow(["all", name, repr(report.metrics[name]), *lo_hi, support, str(name in few).lower()])
+        for p in report.per_pair:
+            pair_few = too_few_to_test(list(p["metrics"]), p["supports"], minimum)
+            for name in names:
+                if name in p["metrics"]:
+                    support = gold_support(name, p["supports"])
+                    row = [p["article_pair"], name, repr(p["metrics"][name]), "", "", support]
+                    writer.writerow([*row, str(name in pair_few).lower()])
+        return out.getvalue()
+    raise DataError(f"unknown format {fmt!r} (expected one of {', '.join(FORMATS)})")
