@@ -37,6 +37,54 @@ _NOT_SKELETON = bytes(sorted(set(range(256)) - set(b"{}\n")))
 _SWAP = np.array([LABELS.index(REVERSED_RELATION.get(label, label)) for label in LABELS], dtype=np.int8)
 
 
+# pyarrow.array() imports pandas (if installed) to check for pandas objects, ~0.5 s: these build
+# arrays from their buffers instead, so reading and writing predictions never import pandas.
+
+
+def _arrow_numbers(values: np.ndarray):  # -> pyarrow.Array
+    """An int64 or float64 pyarrow array over ``values`` (no pandas import)."""
+    import pyarrow as pa
+
+    values = np.ascontiguousarray(values)
+    kind = {"i": (np.int64, pa.int64()), "f": (np.float64, pa.float64())}[values.dtype.kind]
+    values = values.astype(kind[0], copy=False)
+    return pa.Array.from_buffers(kind[1], len(values), [None, pa.py_buffer(values)])
+
+
+def _arrow_mask(values: np.ndarray):  # -> pyarrow.BooleanArray
+    """A boolean pyarrow array of ``values`` (no pandas import)."""
+    import pyarrow.compute as pc
+
+    return pc.not_equal(_arrow_numbers(np.asarray(values, dtype=np.int64)), 0)
+
+
+def _arrow_strings(texts: list[str]):  # -> pyarrow.StringArray
+    """A string pyarrow array of ``texts`` (no pandas import)."""
+    import pyarrow as pa
+
+    encoded = [t.encode("utf-8") for t in texts]
+    offsets = np.zeros(len(encoded) + 1, dtype=np.int64)
+    np.cumsum([len(e) for e in encoded], out=offsets[1:])
+    buffers = [None, pa.py_buffer(offsets), pa.py_buffer(b"".join(encoded))]
+    return pa.Array.from_buffers(pa.large_string(), len(encoded), buffers).cast(pa.string())
+
+
+def _to_numpy(values) -> np.ndarray:  # values: pyarrow (Chunked)Array of numbers or booleans, no nulls
+    """A numpy copy of a pyarrow array without nulls, read from its buffers (``to_numpy`` imports pandas)."""
+    import pyarrow as pa
+
+    chunks = values.chunks if isinstance(values, pa.ChunkedArray) else [values]
+    parts = []
+    for chunk in chunks:
+        data, start, stop = chunk.buffers()[1], chunk.offset, chunk.offset + len(chunk)
+        if pa.types.is_boolean(chunk.type):
+            bits = np.unpackbits(np.frombuffer(data, dtype=np.uint8), bitorder="little") if data else np.zeros(0)
+            parts.append(bits[start:stop].astype(bool))
+        else:
+            parts.append(np.frombuffer(data, dtype=chunk.type.to_pandas_dtype())[start:stop] if data else np.zeros(0))
+    return np.concatenate(parts) if parts else np.zeros(0)
+
+
 class Prediction(NamedTuple):
     """One scored candidate pair (like ``ir_measures.ScoredDoc``)."""
 
@@ -107,15 +155,15 @@ def _fast_read(path: Path, space: CandidateSpace) -> PredictionArrays | None:
         return None
     if any(table[name].null_count for name in FIELDS):
         return None
-    ids = pa.array(space.claim_ids, type=pa.string())
+    ids = _arrow_strings(space.claim_ids)
     a = pc.index_in(table["claim_a"], value_set=ids)
     b = pc.index_in(table["claim_b"], value_set=ids)
-    label = pc.index_in(table["label"], value_set=pa.array(LABELS))
+    label = pc.index_in(table["label"], value_set=_arrow_strings(list(LABELS)))
     if a.null_count or b.null_count or label.null_count:
         return None
-    a, b = a.to_numpy().astype(np.int64), b.to_numpy().astype(np.int64)
-    label = label.to_numpy().astype(np.int8)
-    score = table["score"].to_numpy()
+    a, b = _to_numpy(a).astype(np.int64), _to_numpy(b).astype(np.int64)
+    label = _to_numpy(label).astype(np.int8)
+    score = _to_numpy(table["score"]).astype(np.float64)
     if not np.all(np.isfinite(score)):
         return None
     art_a, art_b = space.claim_article[a], space.claim_article[b]
@@ -291,17 +339,17 @@ def _score_texts(score: np.ndarray):  # -> pyarrow.StringArray
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    texts = pc.cast(pa.array(score, type=pa.float64()), pa.string())
+    texts = pc.cast(_arrow_numbers(score.astype(np.float64)), pa.string())
     size = np.abs(score)
-    positional = (size >= 1e-4) & (size < 1e16) & ~pc.match_substring(texts, "e").to_numpy(zero_copy_only=False)
+    positional = (size >= 1e-4) & (size < 1e16) & ~_to_numpy(pc.match_substring(texts, "e"))
     whole = positional & (score == np.floor(score))
     if whole.any():
-        texts = pc.if_else(pa.array(whole), pc.binary_join_element_wise(texts, ".0", ""), texts)
+        texts = pc.if_else(_arrow_mask(whole), pc.binary_join_element_wise(texts, ".0", ""), texts)
     if not positional.all():
         # one repr per distinct value (by its bits: 0.0 and -0.0 differ), e.g. the many zeros
         bits, inverse = np.unique(np.ascontiguousarray(score[~positional]).view(np.uint64), return_inverse=True)
-        reprs = pa.array(list(map(repr, bits.view(np.float64).tolist())), type=pa.string())
-        texts = pc.replace_with_mask(texts, pa.array(~positional), reprs.take(pa.array(inverse.ravel())))
+        reprs = _arrow_strings(list(map(repr, bits.view(np.float64).tolist())))
+        texts = pc.replace_with_mask(texts, _arrow_mask(~positional), reprs.take(_arrow_numbers(inverse.ravel())))
     return texts
 
 
@@ -311,20 +359,19 @@ def _json_lines(claim_ids: list[str], a: np.ndarray, b: np.ndarray, score: np.nd
 
     Ids and labels are encoded once each; the rows are joined in C by pyarrow.
     """
-    import pyarrow as pa
     import pyarrow.compute as pc
 
-    ids = pa.array([json.dumps(c, ensure_ascii=False) for c in claim_ids], type=pa.string())
-    labels = pa.array([json.dumps(x, ensure_ascii=False) for x in LABELS], type=pa.string())
+    ids = _arrow_strings([json.dumps(c, ensure_ascii=False) for c in claim_ids])
+    labels = _arrow_strings([json.dumps(x, ensure_ascii=False) for x in LABELS])
     rows = pc.binary_join_element_wise(
         '{"claim_a": ',
-        ids.take(pa.array(a)),
+        ids.take(_arrow_numbers(a)),
         ', "claim_b": ',
-        ids.take(pa.array(b)),
+        ids.take(_arrow_numbers(b)),
         ', "score": ',
         _score_texts(score),
         ', "label": ',
-        labels.take(pa.array(label)),
+        labels.take(_arrow_numbers(label.astype(np.int64))),
         "}\n",
         "",
     )
