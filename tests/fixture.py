@@ -7,39 +7,69 @@ Gold links:  x-1 ~ y-1 equivalent,  x-2 ~ y-2 contradiction,  x-2 ~ y-3 related,
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+from collections.abc import Sequence
 from pathlib import Path
 
 from alignbench.records import Alignment, Article, Benchmark, Claim
 
 
-def tiny_benchmark(second_cluster: bool = False) -> Benchmark:
-    def article(aid: str, cluster: str = "c1") -> Article:
-        return Article(
-            aid,
-            cluster,
-            "unknown",
-            None,
-            None,
-            None,
-            None,
-            "test",
-            "en",
-            None,
-            "test",
-            None,
-            "0" * 64,
-            ((0, 1),),
-            None,
-            "x",
-        )
+def make_article(aid: str, cluster: str = "c1") -> Article:
+    """A placeholder article (one-character text) for tests that need only its ids."""
+    return Article(
+        aid,
+        cluster,
+        "unknown",
+        None,
+        None,
+        None,
+        None,
+        "test",
+        "en",
+        None,
+        "test",
+        None,
+        "0" * 64,
+        ((0, 1),),
+        None,
+        "x",
+    )
 
+
+def run_on_terminal(command: Sequence[str], columns: int = 100) -> tuple[int, bytes, bytes]:
+    """Run ``command`` with stderr on a pseudo-terminal: (exit status, stdout, what the terminal showed)."""
+    import fcntl
+    import pty
+    import struct
+    import termios
+
+    master, slave = pty.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 24, columns, 0, 0))  # a new pty is 0 columns wide
+    proc = subprocess.Popen(list(command), stdout=subprocess.PIPE, stderr=slave)
+    os.close(slave)
+    shown = []
+    while True:
+        try:
+            chunk = os.read(master, 65536)
+        except OSError:  # EIO: the child closed the terminal
+            break
+        if not chunk:
+            break
+        shown.append(chunk)
+    os.close(master)
+    out, _ = proc.communicate(timeout=300)
+    return proc.returncode, out, b"".join(shown)
+
+
+def tiny_benchmark(second_cluster: bool = False) -> Benchmark:
     def claim(cid: str) -> Claim:
         return Claim(cid, cid.rsplit("-", 1)[0], 0, 1, cid, cid, None)
 
-    articles = [article("x"), article("y")]
+    articles = [make_article("x"), make_article("y")]
     claims = [claim(c) for c in ("x-1", "x-2", "x-3", "y-1", "y-2", "y-3", "y-4")]
     if second_cluster:
-        articles += [article("z", "c2"), article("zz", "c2")]
+        articles += [make_article("z", "c2"), make_article("zz", "c2")]
         claims += [claim("z-1"), claim("zz-1")]
     links = [
         Alignment("x-1", "y-1", "equivalent", "r", "t"),

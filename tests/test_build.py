@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 from collections import Counter
@@ -12,6 +11,7 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import pytest
 from conftest import CLUSTER, ROOT
+from fixture import run_on_terminal
 
 from alignbench import __version__
 from alignbench.cli import main
@@ -160,28 +160,9 @@ def test_no_progress_output_when_stderr_is_not_a_terminal(sources, tmp_path):
 
 
 def test_progress_bar_on_a_terminal(sources, tmp_path):
-    import fcntl
-    import pty
-    import struct
-    import termios
-
-    master, slave = pty.openpty()
-    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 100, 0, 0))  # a new pty is 0 columns wide
-    proc = subprocess.Popen(_build_command(sources, tmp_path / "out"), stdout=subprocess.PIPE, stderr=slave)
-    os.close(slave)
-    shown = b""
-    while True:
-        try:
-            chunk = os.read(master, 4096)
-        except OSError:  # EIO: the child closed the terminal
-            break
-        if not chunk:
-            break
-        shown += chunk
-    os.close(master)
-    stdout = proc.communicate()[0].decode()
-    assert proc.returncode == 0
-    assert "tqdm imported" in stdout
+    status, stdout, shown = run_on_terminal(_build_command(sources, tmp_path / "out"))
+    assert status == 0
+    assert "tqdm imported" in stdout.decode()
     text = shown.decode(errors="replace")
     assert "alignbench build" in text and "writing pairs" in text and "/8" in text
     assert (tmp_path / "out" / "README.md").is_file()

@@ -2,41 +2,19 @@
 
 from __future__ import annotations
 
-import fcntl
-import os
-import pty
-import struct
 import subprocess
 import sys
-import termios
+
+from fixture import run_on_terminal
 
 from alignbench.progress import progress
 
 EVAL = [sys.executable, "-m", "alignbench", "eval", "--baselines", "--resamples", "20", "--format", "csv"]
 
 
-def _read_all(fd: int) -> bytes:
-    chunks = []
-    while True:
-        try:
-            chunk = os.read(fd, 65536)
-        except OSError:  # EIO: the slave side is closed
-            break
-        if not chunk:
-            break
-        chunks.append(chunk)
-    return b"".join(chunks)
-
-
 def test_eval_of_several_systems_shows_a_bar_on_a_terminal():
-    master, slave = pty.openpty()
-    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 100, 0, 0))  # a new pty is 0 columns wide
-    proc = subprocess.Popen(EVAL, stdout=subprocess.PIPE, stderr=slave)
-    os.close(slave)
-    err = _read_all(master)
-    out, _ = proc.communicate(timeout=120)
-    os.close(master)
-    assert proc.returncode == 0
+    status, out, err = run_on_terminal(EVAL)
+    assert status == 0
     assert b"baselines" in err and b"system" in err  # tqdm's "baselines: ... 5/5 [..., system/s]"
     assert b"0/5" in err  # the bar is drawn at the start (later updates are rate-limited)
     assert out.startswith(b"system,")  # the bar never goes to stdout

@@ -5,34 +5,14 @@ from __future__ import annotations
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
+from fixture import make_article
 
 from alignbench.dataset.build import _write_parquet
 from alignbench.dataset.schema import PAIR_COLUMNS, arrow_schema
 from alignbench.dataset.tables import pair_index, pairs_tables, table
-from alignbench.records import LABELS, Alignment, Article, Benchmark, Claim
+from alignbench.records import LABELS, Alignment, Benchmark, Claim
 
 VERSION, HASH = "9.9.9", "ab" * 32
-
-
-def _article(aid: str, cluster: str) -> Article:
-    return Article(
-        aid,
-        cluster,
-        "unknown",
-        None,
-        None,
-        None,
-        None,
-        "test",
-        "en",
-        None,
-        "test",
-        None,
-        "0" * 64,
-        ((0, 1),),
-        None,
-        "x",
-    )
 
 
 def two_clusters() -> Benchmark:
@@ -43,7 +23,7 @@ def two_clusters() -> Benchmark:
         "m-1": "b1", "m-2": "b2", "m-3": "b1",
     }  # fmt: skip
     claims = tuple(Claim(cid, art, 0, 1, f"text {cid}", f"context {cid}", None) for cid, art in sorted(owners.items()))
-    articles = tuple(_article(a, "c1" if a.startswith("a") else "c2") for a in ("a1", "a2", "a3", "b1", "b2", "b3"))
+    articles = tuple(make_article(a, "c1" if a.startswith("a") else "c2") for a in ("a1", "a2", "a3", "b1", "b2", "b3"))
     links = (
         Alignment("a1-1", "a2-2", "equivalent", "r", "t"),
         Alignment("a1-2", "a3-1", "contradiction", "r", "t"),
@@ -127,7 +107,7 @@ def test_slices_and_their_parquet_file_hold_the_same_rows(tmp_path, chunk_rows):
 
 
 def test_no_pairs_is_one_empty_slice():
-    bench = Benchmark((_article("a1", "c1"),), (Claim("a1-1", "a1", 0, 1, "t", "c", None),), ())
+    bench = Benchmark((make_article("a1", "c1"),), (Claim("a1-1", "a1", 0, 1, "t", "c", None),), ())
     (part,) = pairs_tables(bench, VERSION, HASH)
     assert part.num_rows == 0 and part.schema.equals(arrow_schema("pairs", VERSION, HASH), check_metadata=True)
     ia, ib, labels = pair_index(bench)
