@@ -86,7 +86,10 @@ def prepare(workdir: Path, size: int, seed: int, cli: list[str]) -> dict[str, in
     ):
         counts[key] = int(re.search(pattern, shown, re.M).group(1))
     if not (root / "data").is_dir():
-        subprocess.run([*cli, "build", "--root", str(root), "--out", str(root / "data")], check=True)
+        print(f"building {root / 'data'}", file=sys.stderr)
+        subprocess.run(
+            [*cli, "build", "--root", str(root), "--out", str(root / "data")], check=True, capture_output=True
+        )
     predictions = root / f"predictions-{PREDICTION_ALIGNER}.jsonl"
     if not predictions.is_file():
         print(f"writing {predictions}", file=sys.stderr)
@@ -99,13 +102,14 @@ def prepare(workdir: Path, size: int, seed: int, cli: list[str]) -> dict[str, in
 def measure(sizes: dict[int, int], commands: list[str], workdir: Path, seed: int) -> list[dict]:
     """Time every (size, command) as often as ``sizes`` says, round-robin; return one row per (size, command).
 
-    Each command first runs once untimed on the smallest tree, so that the first timed run does
-    not pay for a cold file cache (byte-compiling, reading the libraries from disk).
+    Each command first runs once untimed on a tree of one cluster, so that the first timed run
+    does not pay for a cold file cache (byte-compiling, reading the libraries from disk).
     """
     cli = alignbench_command()
     counts = {size: prepare(workdir, size, seed, cli) for size in sizes}
+    prepare(workdir, 1, seed, cli)
     for name in commands:
-        run_child([*cli, *COMMANDS[name](workdir / f"n{min(sizes)}")])
+        run_child([*cli, *COMMANDS[name](workdir / "n1")])
     runs: dict[tuple[int, str], list[tuple[float, int]]] = {(s, c): [] for s in sizes for c in commands}
     repeats = max(sizes.values())
     for repeat in range(repeats):
