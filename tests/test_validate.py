@@ -555,8 +555,14 @@ HASH = "it would change the source hash"
             f"annotations/{CLUSTER}/claims.jsonl~",
             f"only claims.jsonl, alignments.jsonl and passes/ belong here; {HASH}",
         ),
-        ("annotations/NOTES.md", f"only GUIDELINES.md and cluster folders belong here; {HASH}"),
-        ("annotations/.GUIDELINES.md.swp", f"only GUIDELINES.md and cluster folders belong here; {HASH}"),
+        (
+            "annotations/NOTES.md",
+            f"only GUIDELINES.md, TAGS.md, DIAGNOSTIC-<name>-review.md and cluster folders belong here; {HASH}",
+        ),
+        (
+            "annotations/.GUIDELINES.md.swp",
+            f"only GUIDELINES.md, TAGS.md, DIAGNOSTIC-<name>-review.md and cluster folders belong here; {HASH}",
+        ),
     ],
 )
 def test_unknown_file(sources, capsys, name, message):
@@ -600,3 +606,69 @@ def test_an_unreadable_seed_is_reported_once(sources, capsys):
     status, _, err = run_validate(sources, capsys)
     assert status == 1
     assert_one_problem(err, f"seeds/SHA256SUMS:{line}: seed file {shorten(name)} cannot be read (File name too long)")
+
+
+def tagged_link(**changes) -> dict:
+    """A sound link between two seed claims that have no link yet, with ``changes`` applied."""
+    row = {
+        "claim_a": "wonsan-a-001",
+        "claim_b": "wonsan-b-002",
+        "relation": "related",
+        "rationale": "x",
+        "annotator": "t",
+        "tags": ["headline-vs-body"],
+    }
+    row.update(changes)
+    return row
+
+
+def test_known_tags_are_accepted(sources, capsys):
+    append_line(sources / LINKS, tagged_link(tags=["headline-vs-body", "count-vague-vs-exact"]))
+    status, _, err = run_validate(sources, capsys)
+    assert (status, err) == (0, "")
+
+
+@pytest.mark.parametrize(
+    ("tags", "message"),
+    [
+        (["range-nestd"], "unknown tag 'range-nestd' (did you mean 'range-nested'?)"),
+        (["xyz"], "unknown tag 'xyz' (see annotations/TAGS.md for the closed list)"),
+        (["direction", "negation", "direction"], "duplicate tag 'direction'"),
+        ([], "tags is empty (give at least one phenomenon tag, or leave the field out)"),
+        ("direction", "field 'tags' must be list, got \"direction\""),
+        (None, "field 'tags' must be list, got null"),
+        (["direction", 3], "tags must be a list of strings, got 3"),
+    ],
+)
+def test_bad_tags(sources, capsys, tags, message):
+    line = append_line(sources / LINKS, tagged_link(tags=tags))
+    status, _, err = run_validate(sources, capsys)
+    assert status == 1
+    assert_one_problem(err, f"{LINKS}:{line}: {message}")
+
+
+def test_tags_in_a_pass_are_checked(sources, capsys):
+    path = sources / "annotations" / CLUSTER / "passes" / "t.jsonl"
+    path.parent.mkdir()
+    line = append_line(path, tagged_link(tags=["time-zon"]))
+    status, _, err = run_validate(sources, capsys)
+    assert status == 1
+    assert_one_problem(
+        err, f"annotations/{CLUSTER}/passes/t.jsonl:{line}: unknown tag 'time-zon' (did you mean 'time-zone'?)"
+    )
+
+
+@pytest.mark.parametrize("name", ["TAGS.md", "DIAGNOSTIC-ann2-review.md"])
+def test_tag_list_and_review_notes_may_sit_in_annotations(sources, capsys, name):
+    (sources / "annotations" / name).write_text("x", encoding="utf-8")
+    status, _, err = run_validate(sources, capsys)
+    assert (status, err) == (0, "")
+
+
+def test_tags_md_documents_exactly_the_closed_list():
+    from alignbench.sources.tags import PHENOMENON_TAGS
+
+    text = (ROOT / "annotations" / "TAGS.md").read_text(encoding="utf-8")
+    documented = [line.split("`")[1] for line in text.splitlines() if line.startswith("| `")]
+    assert documented == list(PHENOMENON_TAGS)
+    assert len(PHENOMENON_TAGS) == 22

@@ -10,9 +10,9 @@ Layout of a source tree (one folder per event cluster, so adding a cluster is ad
     annotations/<cluster_id>/passes/<name>.jsonl  one annotation pass (links, as alignments.jsonl)
     annotations/<cluster_id>/passes/*.md          notes on the passes
 
-Nothing else belongs under these folders (besides ``annotations/GUIDELINES.md`` and the seed
-files that SHA256SUMS lists): ``alignbench build`` hashes every file there, so a stray file would
-change the source hash without being checked.
+Nothing else belongs under these folders (besides ``annotations/GUIDELINES.md``, ``TAGS.md``,
+``DIAGNOSTIC-<name>-review.md`` and the seed files that SHA256SUMS lists): ``alignbench build``
+hashes every file there, so a stray file would change the source hash without being checked.
 
 Every problem is collected as ``file:line: message`` (paths relative to the root) so that
 ``alignbench validate`` can report all of them at once; :func:`load_sources` raises them.
@@ -41,6 +41,7 @@ from alignbench.records import (
     shown_json,
 )
 from alignbench.sources.segment import AGGREGATOR_CHROME, context_span, sentences
+from alignbench.sources.tags import PHENOMENON_TAGS
 
 ID_PATTERN = re.compile(r"^[a-z0-9]+(?:[-_.][a-z0-9]+)*$")
 SHA256_PATTERN = re.compile(r"^[0-9a-f]{64}$")
@@ -86,7 +87,10 @@ ALIGNMENT_FIELDS: dict[str, tuple[type, ...]] = {
     "relation": _STR,
     "rationale": _STR,
     "annotator": _STR,
+    "tags": (list,),
 }
+#: Fields a link row may leave out: ``tags`` (phenomenon tags, see sources/tags.py) is optional.
+OPTIONAL_LINK_FIELDS: frozenset[str] = frozenset({"tags"})
 
 
 class Problems(list):
@@ -328,8 +332,10 @@ def _check_seeds(root: Path, problems: Problems) -> tuple[dict[str, str], bool]:
     return listed, complete
 
 
-#: The files of ``annotations/`` itself, besides the cluster folders.
-ANNOTATION_FILES: frozenset[str] = frozenset({"GUIDELINES.md"})
+#: The files of ``annotations/`` itself, besides the cluster folders and review notes.
+ANNOTATION_FILES: frozenset[str] = frozenset({"GUIDELINES.md", "TAGS.md"})
+#: An annotator's notes on a second read of their clusters, e.g. ``DIAGNOSTIC-ann2-review.md``.
+REVIEW_NOTES = re.compile(r"^DIAGNOSTIC-[a-z0-9]+(?:[-_.][a-z0-9]+)*-review\.md$")
 
 
 def _unknown(path: Path, allowed: str, problems: Problems) -> None:
@@ -366,8 +372,10 @@ def _check_layout(root: Path, listed: dict[str, set[str] | None], annotated: lis
         return
     for entry in sorted(annotations.iterdir()):
         if not entry.is_dir():
-            if entry.name not in ANNOTATION_FILES and entry.name not in listed:  # a cluster's: reported
-                _unknown(entry, f"{', '.join(sorted(ANNOTATION_FILES))} and cluster folders", problems)
+            known = entry.name in ANNOTATION_FILES or REVIEW_NOTES.match(entry.name)
+            if not known and entry.name not in listed:  # a cluster's: reported
+                allowed = f"{', '.join(sorted(ANNOTATION_FILES))}, DIAGNOSTIC-<name>-review.md and cluster folders"
+                _unknown(entry, allowed, problems)
         elif entry.name in annotated:
             for item in sorted(entry.iterdir()):
                 if item.name == "passes" and item.is_dir():
@@ -400,7 +408,7 @@ def read_pass(path: str | Path, bench: Benchmark) -> list[Alignment]:
     claims = {c.claim_id: c for c in bench.claims}
     links: list[Alignment] = []
     seen: dict[frozenset[str], int] = {}
-    for number, row in read_jsonl(path, ALIGNMENT_FIELDS, problems, optional=frozenset({"annotator"})):
+    for number, row in read_jsonl(path, ALIGNMENT_FIELDS, problems, optional=OPTIONAL_LINK_FIELDS | {"annotator"}):
         row.setdefault("annotator", path.stem)
         try:
             problem = _link_problem(row, None, articles, claims, seen)
@@ -689,7 +697,7 @@ def _read_alignments(
     given, is the one annotator a pass file may name.
     """
     seen: dict[frozenset[str], int] = {}
-    for number, row in read_jsonl(path, ALIGNMENT_FIELDS, problems):
+    for number, row in read_jsonl(path, ALIGNMENT_FIELDS, problems, optional=OPTIONAL_LINK_FIELDS):
         ids = (row["claim_a"], row["claim_b"])
         # a claim id can be both rejected and sound: a duplicate row of a sound claim is rejected
         if any(c not in claims and (c in rejected or not claims_trusted) for c in ids):
@@ -733,6 +741,10 @@ def _link_problem(
         return f"unknown relation {shorten(relation)}" + (
             f" (did you mean {hint!r}?)" if hint else f" (expected one of {', '.join(RELATIONS)})"
         )
+    if "tags" in row:
+        problem = _tags_problem(row["tags"])
+        if problem:
+            return problem
     if not row["rationale"].strip() or "\n" in row["rationale"]:
         return "rationale must be one non-empty line"
     if not row["annotator"].strip():
@@ -740,6 +752,25 @@ def _link_problem(
     key = frozenset((a, b))
     if key in seen:
         return f"duplicate link {shorten(a)} - {shorten(b)} (first at line {seen[key]})"
+    return None
+
+
+def _tags_problem(tags: list) -> str | None:
+    """The first problem of a link's ``tags`` list, or None: non-empty, unique, from the closed list."""
+    if not tags:
+        return "tags is empty (give at least one phenomenon tag, or leave the field out)"
+    seen: set[str] = set()
+    for tag in tags:
+        if not isinstance(tag, str):
+            return f"tags must be a list of strings, got {shown_json(tag)}"
+        if tag not in PHENOMENON_TAGS:
+            hint = close_match(tag, PHENOMENON_TAGS)
+            return f"unknown tag {shorten(tag)}" + (
+                f" (did you mean {hint!r}?)" if hint else " (see annotations/TAGS.md for the closed list)"
+            )
+        if tag in seen:
+            return f"duplicate tag {shorten(tag)}"
+        seen.add(tag)
     return None
 
 

@@ -1,0 +1,34 @@
+"""The closed list of phenomenon tags a gold link may carry (``"tags"`` in ``alignments.jsonl``).
+
+A tag names the hard case a link tests, so that results can be broken down by phenomenon (the
+diagnostic split). ``annotations/TAGS.md`` says what each tag means and which guideline rule
+(G3, G4.x) it exercises; keep the two in step.
+"""
+
+from __future__ import annotations
+
+#: Each tag and what it marks, in the order of annotations/TAGS.md.
+PHENOMENON_TAGS: dict[str, str] = {
+    "range-nested": "one range lies inside the other for the same quantity (G4.1)",
+    "range-overlap": "two ranges for the same quantity overlap without nesting (G4.1)",
+    "range-disjoint": "two ranges or values for the same quantity share no value (G4.1)",
+    "number-exact-vs-hedged": "an exact number against a hedged one ('about', 'nearly', 'up to') (G4.1)",
+    "unit-spelling": "the same unit spelled or abbreviated differently ('kilometres', 'km') (G4.1)",
+    "unit-conversion": "the same quantity in different units, compared after conversion (G4.1)",
+    "count-vague-vs-exact": "a vague plural, 'at least one' or 'a single' against another count (G4.2)",
+    "correction": "an earlier report the article marks as superseded (G4.4)",
+    "time-approx-vs-exact": "an approximate time against an exact time or window (G4.3)",
+    "time-zone": "a time given in another time zone, or converted in brackets (G4.3)",
+    "date-relative-vs-absolute": "a relative day or date ('yesterday', 'last month') against a calendar date (G4.3)",
+    "first-since": "a 'first in over a year' interval against a 'first since <anchor>' statement (G4.5)",
+    "direction": "compass bearings or destinations of a movement (G4.6)",
+    "place-containment": "a place inside another, or two places of which neither contains the other (G4.6)",
+    "entity-description": "different descriptions or spellings of one named entity (G4.7)",
+    "attribution-same": "the same content or conflict reported from the same source (G4.9)",
+    "attribution-different": "content reported from different sources (G4.9)",
+    "attribution-unnamed": "content from an unnamed source against a named one (G4.9)",
+    "negation": "one claim denies or negates what the other asserts (G3, G4.9)",
+    "paraphrase-low-overlap": "the same fact in few shared words (G3)",
+    "overlap-different-fact": "many shared words but a different fact or event aspect (G3)",
+    "headline-vs-body": "a headline claim compared with body text of another report (G4.8)",
+}
