@@ -40,9 +40,11 @@ def declared(config: str):
                 "sure": Value("bool"),
                 "rationale": s,
                 "annotator": s,
+                "tags": List(s),
             }
         )
-    return Features({**pair, "context_a": s, "context_b": s, "label": ClassLabel(names=list(LABELS))})
+    label = ClassLabel(names=list(LABELS))
+    return Features({**pair, "context_a": s, "context_b": s, "label": label, "tags": List(s)})
 
 
 @pytest.mark.parametrize("config", CONFIGS)

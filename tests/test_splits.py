@@ -75,6 +75,7 @@ def add_synthetic_cluster(root: Path, synthetic: object = True, split: object = 
         "relation": "contradiction",
         "rationale": "12 vs 20 kilometres, both exact (G4.1).",
         "annotator": "test",
+        "tags": ["range-disjoint", "unit-spelling"],
     }
     (notes / "alignments.jsonl").write_text(json.dumps(link) + "\n")
 
@@ -87,7 +88,7 @@ def test_synthetic_cluster_is_read_into_its_split(sources):
     assert [a.article_id for a in diag.articles] == ["diag-900-a", "diag-900-b"]
     assert all(a.synthetic for a in diag.articles)
     assert [c.claim_id for c in diag.claims] == ["diag-900-a-001", "diag-900-a-002", "diag-900-b-001"]
-    assert [x.relation for x in diag.alignments] == ["contradiction"]
+    assert [(x.relation, x.tags) for x in diag.alignments] == [("contradiction", ("range-disjoint", "unit-spelling"))]
     test = bench.split("test")
     assert not any(a.synthetic for a in test.articles) and len(test.alignments) == 47
 
@@ -143,6 +144,11 @@ def test_build_writes_each_split_apart_and_loaders_read_them(sources, tmp_path, 
     monkeypatch.setenv("HF_HOME", str(tmp_path / "hf"))
     rows = load_dataset(str(data), "pairs", split="diagnostic")
     assert rows.num_rows == 2 and rows.features["label"].int2str(rows["label"]) == ["contradiction", "none"]
+    assert rows["tags"] == [["range-disjoint", "unit-spelling"], []]
+    links = load_dataset(str(data), "alignments", split="diagnostic")
+    assert links["tags"] == [["range-disjoint", "unit-spelling"]]
+    assert load_dataset(str(data), "pairs", split="test")["tags"][:2] == [[], []]  # untagged real links
+    assert alignbench.load_benchmark(data, split="diagnostic").alignments[0].tags == ("range-disjoint", "unit-spelling")
     card = (data / "README.md").read_text()
     assert "Split `diagnostic`: **synthetic**" in card and "rows (test) | rows (diagnostic)" in card
     with pytest.raises(DataError, match=r"no split 'train' \(this dataset has: test, diagnostic\)"):

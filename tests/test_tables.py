@@ -28,7 +28,7 @@ def two_clusters() -> Benchmark:
         Alignment("a1-1", "a2-2", "equivalent", "r", "t"),
         Alignment("a1-2", "a3-1", "contradiction", "r", "t"),
         Alignment("a2-3", "a3-1", "related", "r", "t"),
-        Alignment("m-1", "m-2", "a_more_specific", "r", "t"),
+        Alignment("m-1", "m-2", "a_more_specific", "r", "t", ("negation", "direction")),
         Alignment("m-3", "m-2", "b_more_specific", "r", "t"),
     )
     return Benchmark(articles, claims, links)
@@ -38,6 +38,7 @@ def reference_pairs(bench: Benchmark) -> pa.Table:
     """The construction that ``build`` used before: one dict per candidate, then ``from_pylist``."""
     cluster_of = {a.article_id: a.cluster_id for a in bench.articles}
     gold = {(x.claim_a, x.claim_b): x.relation for x in bench.alignments}
+    tags = {(x.claim_a, x.claim_b): list(x.tags) for x in bench.alignments}
     rows = []
     for art_a, art_b in bench.article_pairs():
         claims_b = bench.claims_of(art_b)
@@ -50,6 +51,7 @@ def reference_pairs(bench: Benchmark) -> pa.Table:
                         "context_a": a.context,
                         "context_b": b.context,
                         "label": LABELS.index(gold.get((a.claim_id, b.claim_id), "none")),
+                        "tags": tags.get((a.claim_id, b.claim_id), []),
                     }
                 )
     return pa.Table.from_pylist(rows, schema=arrow_schema("pairs", VERSION, HASH))
@@ -78,7 +80,9 @@ def test_pairs_equal_the_row_by_row_reference():
         "context_a": "context a1-1",
         "context_b": "context a2-2",
         "label": LABELS.index("equivalent"),
+        "tags": [],
     }
+    assert rows[11]["tags"] == ["negation", "direction"] and rows[12]["tags"] == []
 
 
 def test_links_outside_the_grid_label_nothing():

@@ -82,6 +82,8 @@ class Alignment(NamedTuple):
     relation: str
     rationale: str
     annotator: str
+    #: Phenomenon tags of the link (the diagnostic split; see ``alignbench.sources.tags``), else empty.
+    tags: tuple[str, ...] = ()
 
 
 class _BenchmarkFields(NamedTuple):

@@ -67,6 +67,9 @@ def column(values: Sequence[Any], type: pa.DataType) -> pa.Array:
         return booleans(values)
     if type in (pa.int32(), pa.int64()):
         return numbers(values, type)
+    if pa.types.is_list(type) and type.value_type == pa.string():
+        offsets = numbers(np.concatenate([[0], np.cumsum([len(v) for v in values])]), pa.int32())
+        return pa.ListArray.from_arrays(offsets, strings([item for value in values for item in value]), type=type)
     if pa.types.is_list(type) and pa.types.is_struct(type.value_type):
         items = [item for value in values for item in value]
         struct = type.value_type

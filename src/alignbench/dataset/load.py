@@ -129,7 +129,14 @@ def _records(data_dir: str | Path | None, split: str) -> Benchmark:
         for row in read_table("claims", split, data_dir).to_pylist()
     )
     alignments = tuple(
-        Alignment(row["claim_a"], row["claim_b"], RELATIONS[row["relation"]], row["rationale"], row["annotator"])
+        Alignment(
+            row["claim_a"],
+            row["claim_b"],
+            RELATIONS[row["relation"]],
+            row["rationale"],
+            row["annotator"],
+            tuple(row.get("tags") or ()),  # a dataset built before 0.2 has no tags column
+        )
         for row in read_table("alignments", split, data_dir).to_pylist()
     )
     return Benchmark(articles, claims, alignments)

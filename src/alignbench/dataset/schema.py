@@ -44,6 +44,10 @@ def _class_label(names: tuple[str, ...]) -> dict[str, Any]:
     return {"names": list(names), "_type": "ClassLabel"}
 
 
+def _list(feature: dict[str, Any]) -> dict[str, Any]:
+    return {"feature": feature, "_type": "List"}
+
+
 def feature_dict(config: str) -> dict[str, Any]:
     """The features of one config in ``datasets``' serialised form (``Features.to_dict()``)."""
     s, i32 = _value("string"), _value("int32")
@@ -70,9 +74,10 @@ def feature_dict(config: str) -> dict[str, Any]:
             "sure": _value("bool"),
             "rationale": s,
             "annotator": s,
+            "tags": _list(s),
         }
     if config == "pairs":
-        return {**pair_columns, "context_a": s, "context_b": s, "label": _class_label(LABELS)}
+        return {**pair_columns, "context_a": s, "context_b": s, "label": _class_label(LABELS), "tags": _list(s)}
     raise DataError(f"unknown config {config!r} (expected one of {', '.join(CONFIGS)})")
 
 
@@ -85,6 +90,8 @@ def _arrow_type(feature: dict[str, Any]) -> pa.DataType:
         return {"string": pa.string(), "int32": pa.int32(), "bool": pa.bool_()}[feature["dtype"]]
     if kind == "ClassLabel":
         return pa.int64()
+    if kind == "List" and feature["feature"].get("_type") == "Value":
+        return pa.list_(_arrow_type(feature["feature"]))
     if kind == "List" and isinstance(feature["feature"], dict) and "_type" not in feature["feature"]:
         return pa.list_(pa.struct([(k, _arrow_type(v)) for k, v in feature["feature"].items()]))
     raise TypeError(f"no Arrow type for feature {feature!r}")

@@ -53,6 +53,7 @@ def _rows(bench: Benchmark, config: str) -> list[dict[str, Any]]:
                     "sure": link.relation in SURE_RELATIONS,
                     "rationale": link.rationale,
                     "annotator": link.annotator,
+                    "tags": list(link.tags),
                 }
             )
         return out
@@ -65,6 +66,12 @@ def pair_index(bench: Benchmark) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     Rows follow ``bench.article_pairs()``, then the claims of article a, then those of article b
     (each in id order); a pair's label is its gold relation, else ``none``.
     """
+    ia, ib, labels, _ = _pair_layout(bench)
+    return ia, ib, labels
+
+
+def _pair_layout(bench: Benchmark) -> tuple[np.ndarray, np.ndarray, np.ndarray, dict[int, tuple[str, ...]]]:
+    """:func:`pair_index` plus the tags of the rows that are gold links (row -> tags, tagged links only)."""
     import numpy as np
 
     positions: dict[str, list[int]] = {}
@@ -83,13 +90,29 @@ def pair_index(bench: Benchmark) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     ib = np.concatenate([empty, *(np.tile(b, len(a)) for a, b in sides)])
 
     labels = np.full(len(ia), LABELS.index("none"), dtype=np.int64)
+    tags: dict[int, tuple[str, ...]] = {}
     pair_at = {pair: k for k, pair in enumerate(pairs)}
     for link in bench.alignments:  # one step per gold link; a link outside the grid labels nothing
         a, b = local.get(link.claim_a), local.get(link.claim_b)
         k = pair_at.get((a[0], b[0])) if a is not None and b is not None else None
         if k is not None:
-            labels[offsets[k] + a[1] * len(sides[k][1]) + b[1]] = LABELS.index(link.relation)
-    return ia, ib, labels
+            row = int(offsets[k] + a[1] * len(sides[k][1]) + b[1])
+            labels[row] = LABELS.index(link.relation)
+            if link.tags:
+                tags[row] = link.tags
+    return ia, ib, labels, tags
+
+
+def _tags_column(tags: dict[int, tuple[str, ...]], start: int, stop: int) -> pa.Array:
+    """The ``tags`` of rows ``start:stop`` of ``pairs``: a list per row, empty but for tagged links."""
+    import numpy as np
+    import pyarrow as pa
+
+    rows = sorted(r for r in tags if start <= r < stop)  # the tagged links: a few thousand at most
+    counts = np.zeros(stop - start, dtype=np.int64)
+    counts[np.array(rows, dtype=np.int64) - start] = [len(tags[r]) for r in rows]
+    offsets = numbers(np.concatenate([[0], np.cumsum(counts)]), pa.int32())
+    return pa.ListArray.from_arrays(offsets, strings([t for r in rows for t in tags[r]]), type=pa.list_(pa.string()))
 
 
 def pairs_tables(
@@ -109,7 +132,7 @@ def pairs_tables(
         "context": [c.context for c in bench.claims],
     }
     col = {name: strings(values) for name, values in per_claim.items()}
-    ia, ib, labels = pair_index(bench)
+    ia, ib, labels, tags = _pair_layout(bench)
     for start in range(0, max(len(ia), 1), chunk_rows):
         a, b = numbers(ia[start : start + chunk_rows], pa.int64()), numbers(ib[start : start + chunk_rows], pa.int64())
         columns = [
@@ -123,6 +146,7 @@ def pairs_tables(
             col["context"].take(a),
             col["context"].take(b),
             numbers(labels[start : start + chunk_rows], pa.int64()),
+            _tags_column(tags, start, min(start + chunk_rows, len(ia))),
         ]
         part = pa.Table.from_arrays(columns, schema=schema)
         del columns, a, b

@@ -418,7 +418,7 @@ def read_pass(path: str | Path, bench: Benchmark) -> list[Alignment]:
             problems.add(path, number, problem)
             continue
         seen[frozenset((row["claim_a"], row["claim_b"]))] = number
-        links.append(Alignment(row["claim_a"], row["claim_b"], row["relation"], row["rationale"], row["annotator"]))
+        links.append(_alignment(row))
     if problems:
         raise DataError(list(problems))
     return links
@@ -712,7 +712,13 @@ def _read_alignments(
             problems.add(path, number, problem)
             continue
         seen[frozenset((row["claim_a"], row["claim_b"]))] = number
-        links.append(Alignment(row["claim_a"], row["claim_b"], row["relation"], row["rationale"], row["annotator"]))
+        links.append(_alignment(row))
+
+
+def _alignment(row: dict[str, Any]) -> Alignment:
+    """The record of a checked link row."""
+    tags = tuple(row.get("tags", ()))
+    return Alignment(row["claim_a"], row["claim_b"], row["relation"], row["rationale"], row["annotator"], tags)
 
 
 def _link_problem(
