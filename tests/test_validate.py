@@ -553,7 +553,7 @@ HASH = "it would change the source hash"
         ("corpus/README.md", f"only cluster folders belong here; {HASH}"),
         (
             f"annotations/{CLUSTER}/claims.jsonl~",
-            f"only claims.jsonl, alignments.jsonl and passes/ belong here; {HASH}",
+            f"only claims.jsonl, alignments.jsonl, passes/ and adjudication/ belong here; {HASH}",
         ),
         (
             "annotations/NOTES.md",
@@ -584,7 +584,7 @@ def test_raw_text_of_an_unlisted_article(sources, capsys):
     ("name", "message"),
     [
         (f"corpus/{CLUSTER}/old", "only articles.jsonl and <article_id>.txt belong here"),
-        (f"annotations/{CLUSTER}/old", "only claims.jsonl, alignments.jsonl and passes/ belong here"),
+        (f"annotations/{CLUSTER}/old", "only claims.jsonl, alignments.jsonl, passes/ and adjudication/ belong here"),
         ("seeds/old", "only SHA256SUMS and the seed files it lists belong here"),
     ],
 )

@@ -387,10 +387,11 @@ def _cmd_agree(args: argparse.Namespace) -> int:
     guidelines = Path(args.root) / "annotations" / "GUIDELINES.md"
     _check_output(args.output, *args.passes, args.exclude, str(guidelines))
     from alignbench.scoring.agree import agreement
-    from alignbench.sources.corpus import load_sources
+    from alignbench.sources.corpus import load_sources, with_pass_units
     from alignbench.views.agreement import format_agreement
 
-    result = agreement(load_sources(args.root), list(zip(names, args.passes, strict=True)), args.exclude, guidelines)
+    bench = with_pass_units(load_sources(args.root), args.passes)  # the units the passes were made on
+    result = agreement(bench, list(zip(names, args.passes, strict=True)), args.exclude, guidelines)
     _emit(format_agreement(result, args.format), args.output)
     return 0
 

@@ -35,7 +35,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from alignbench._version import __version__
-from alignbench.dataset.card import CARD_MARKER, dataset_card
+from alignbench.dataset.card import CARD_MARKER, agreement_files, dataset_card
 from alignbench.dataset.schema import CONFIGS, SPLIT, file_tag, parquet_path
 from alignbench.dataset.tables import tables
 from alignbench.progress import Steps, on_terminal
@@ -81,7 +81,9 @@ def _write_parquet(path: Path, parts: Iterable[pa.Table]) -> int:
     return rows
 
 
-def _write_dataset(bench: Benchmark, folder: Path, version: str, content_hash: str, step: Steps) -> None:
+def _write_dataset(
+    bench: Benchmark, folder: Path, version: str, content_hash: str, step: Steps, agreement: list[dict[str, Any]]
+) -> None:
     counts: dict[str, dict[str, int]] = {}  # split -> config -> rows
     splits = sorted(bench.splits() or [SPLIT], key=lambda s: (s != SPLIT, s))  # test first
     for config in CONFIGS:
@@ -94,7 +96,7 @@ def _write_dataset(bench: Benchmark, folder: Path, version: str, content_hash: s
                 path, tables(part, config, version, content_hash, split)
             )
     step("writing the dataset card")
-    (folder / "README.md").write_text(dataset_card(bench, counts, version, content_hash), encoding="utf-8")
+    (folder / "README.md").write_text(dataset_card(bench, counts, version, content_hash, agreement), encoding="utf-8")
 
 
 def _files(folder: Path) -> dict[str, str]:
@@ -281,7 +283,7 @@ def build(
         tmp = out.parent / f".{out.name}-build-{os.getpid()}-{token}"
         tmp.mkdir()
         try:
-            _write_dataset(bench, tmp, __version__, content_hash, step)
+            _write_dataset(bench, tmp, __version__, content_hash, step, agreement_files(root))
             if check:
                 step(f"comparing with {out}")
                 return stale_files(tmp, out)

@@ -3,6 +3,8 @@ BibTeX entry that the README, the card and the datasheet share."""
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
 from typing import Any
 
 from alignbench._version import __version__
@@ -82,8 +84,72 @@ def _splits_text(counts: dict[str, dict[str, int]]) -> tuple[str, str]:
     return "\n".join(lines), "\n".join([head, rule, *rows])
 
 
-def dataset_card(bench: Benchmark, counts: dict[str, dict[str, int]], version: str, content_hash: str) -> str:
-    """The dataset card ``data/README.md``: YAML front matter plus a short description.
+#: Published agreement figures: ``alignbench agree --format json`` output committed per cluster.
+AGREEMENT_GLOB = "annotations/*/adjudication/agreement-*.json"
+
+
+def agreement_files(root: str | Path) -> list[dict[str, Any]]:
+    """The committed agreement results of the source tree (``AGREEMENT_GLOB``), each with its
+    ``path``: the card publishes them, so a rebuild from the same sources gives the same card."""
+    root = Path(root)
+    out = []
+    for path in sorted(root.glob(AGREEMENT_GLOB)):
+        data = json.loads(path.read_text(encoding="utf-8"))
+        out.append({"path": path.relative_to(root).as_posix(), **data})
+    return out
+
+
+def _f(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:.3f}"
+
+
+def agreement_section(results: list[dict[str, Any]]) -> str:
+    """The card's agreement section: for each committed result and pair of passes, the main figures
+    over all cells and without the left-out (worked-example) cells."""
+    if not results:
+        return ""
+    rows = []
+    for result in results:
+        scopes = (result["all_cells"], result["without_excluded"])
+        for k, pair in enumerate(scopes[0]["pairs"]):
+            both = [scope["pairs"][k] for scope in scopes]
+            figures = {
+                "cells": [str(scope["cells"]) for scope in scopes],
+                "any link F1": [_f(x["link"]["F1"]) for x in both],
+                "sure link F1": [_f(x["sure_link"]["F1"]) for x in both],
+                "Cohen's kappa, 6 labels": [_f(x["kappa"]) for x in both],
+                "Cohen's kappa, none/related/sure": [_f(x["kappa_none_related_sure"]) for x in both],
+                "Cohen's kappa, cells both linked": [_f(x["kappa_linked"]) for x in both],
+                "Krippendorff's alpha, 6 labels": [_f(scope["alpha"]) for scope in scopes],
+            }
+            name = f"{', '.join(result['clusters'])}: {pair['first']} vs {pair['second']}"
+            rows += [f"| {name} | {label} | {a} | {b} |" for label, (a, b) in figures.items()]
+    files = ", ".join(f"`{r['path']}`" for r in results)
+    table = "\n".join(rows)
+    return f"""
+## Inter-annotator agreement
+
+Figures of `alignbench agree` between independent annotation passes, over the full claims(A) x claims(B)
+grid of the claim units the passes were made on, as committed in {files} (the disagreeing cells and
+their adjudication are kept beside it). "Without left-out" leaves out the cells fixed by the worked
+examples of the guidelines the passes followed, which came from this very cluster: agreement on those
+cells was expected, not measured. Who made each pass is recorded in `DATASHEET.md`.
+
+| passes | figure | all cells | without left-out |
+|---|---|---|---|
+{table}
+"""
+
+
+def dataset_card(
+    bench: Benchmark,
+    counts: dict[str, dict[str, int]],
+    version: str,
+    content_hash: str,
+    agreement: list[dict[str, Any]] | None = None,
+) -> str:
+    """The dataset card ``data/README.md``: YAML front matter plus a short description (and the
+    committed agreement figures, see :func:`agreement_files`).
 
     ``counts`` holds the rows of each config in each split (split -> config -> rows).
     """
@@ -153,7 +219,7 @@ Licence: annotations CC BY 4.0; article texts (`raw_text`, `text`, claim `text`/
 (see `LICENSES.md` and `DATASHEET.md` in the repository). The `alignbench` wheel bundles this folder,
 article texts included: its licence expression `MIT AND CC-BY-4.0 AND
 LicenseRef-alignbench-article-texts-not-licensed` says that the MIT licence covers only the code.
-
+{agreement_section(agreement or [])}
 ## Citation
 
 ```bibtex

@@ -9,6 +9,10 @@ Layout of a source tree (one folder per event cluster, so adding a cluster is ad
     annotations/<cluster_id>/alignments.jsonl     one gold link per line
     annotations/<cluster_id>/passes/<name>.jsonl  one annotation pass (links, as alignments.jsonl)
     annotations/<cluster_id>/passes/*.md          notes on the passes
+    annotations/<cluster_id>/passes/claims.jsonl  the claim units the passes were made on, if they
+                                                  are not the current claims.jsonl (re-segmentation)
+    annotations/<cluster_id>/adjudication/        *.md, *.json, *.jsonl: agreement, adjudication,
+                                                  claim map (JSON syntax checked here)
 
 Nothing else belongs under these folders (besides ``annotations/GUIDELINES.md``, ``TAGS.md``,
 ``DIAGNOSTIC-<name>-review.md`` and the seed files that SHA256SUMS lists): ``alignbench build``
@@ -379,20 +383,52 @@ def _check_layout(root: Path, listed: dict[str, set[str] | None], annotated: lis
         elif entry.name in annotated:
             for item in sorted(entry.iterdir()):
                 if item.name == "passes" and item.is_dir():
-                    read = _pass_files(entry)
+                    read = [*_pass_files(entry), item / PASS_UNITS]
                     for part in sorted(item.iterdir()):
                         if part not in read and not (part.suffix == ".md" and part.is_file()):
-                            _unknown(part, "<pass name>.jsonl and *.md", problems)
+                            _unknown(part, "<pass name>.jsonl, claims.jsonl and *.md", problems)
+                elif item.name == "adjudication" and item.is_dir():
+                    _check_adjudication(item, problems)
                 elif item.name not in ("claims.jsonl", "alignments.jsonl"):
-                    _unknown(item, "claims.jsonl, alignments.jsonl and passes/", problems)
+                    _unknown(item, "claims.jsonl, alignments.jsonl, passes/ and adjudication/", problems)
+
+
+def _check_adjudication(folder: Path, problems: Problems) -> None:
+    """Report stray files in ``adjudication/`` and *.json / *.jsonl files that do not parse."""
+    for part in sorted(folder.iterdir()):
+        if not part.is_file() or part.suffix not in (".md", ".json", ".jsonl"):
+            _unknown(part, "*.md, *.json and *.jsonl", problems)
+            continue
+        if part.suffix == ".md":
+            continue
+        try:
+            text = part.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as err:
+            problems.add(part, None, f"cannot be read: {err}")
+            continue
+        lines = enumerate(text.split("\n"), start=1) if part.suffix == ".jsonl" else [(None, text)]
+        for number, line in lines:
+            if line.strip():
+                _, why = _parse_json(line)
+                if why:
+                    problems.add(part, number, why)
+
+
+#: The claim units that a cluster's passes were made on, when they differ from its claims.jsonl.
+PASS_UNITS = "claims.jsonl"
 
 
 def _pass_files(cluster_dir: Path) -> list[Path]:
-    """The annotation pass files of a cluster's annotation folder: ``passes/<name>.jsonl``."""
+    """The annotation pass files of a cluster's annotation folder: ``passes/<name>.jsonl``
+    (``passes/claims.jsonl`` holds claim units, not a pass)."""
     folder = cluster_dir / "passes"
     if not folder.is_dir():
         return []
-    return sorted(p for p in folder.iterdir() if p.suffix == ".jsonl" and ID_PATTERN.match(p.stem) and p.is_file())
+    return sorted(
+        p
+        for p in folder.iterdir()
+        if p.suffix == ".jsonl" and p.name != PASS_UNITS and ID_PATTERN.match(p.stem) and p.is_file()
+    )
 
 
 def read_pass(path: str | Path, bench: Benchmark) -> list[Alignment]:
@@ -805,10 +841,12 @@ def check_sources(root: str | Path) -> tuple[Benchmark, list[str]]:
     annotated = clusters if _is_folder(root / "annotations", problems) else []
     annotated = [c for c in annotated if _is_folder(root / "annotations" / c.name, problems)]
     claims_trusted: dict[str, bool] = {}
+    articles_trusted: dict[str, bool] = {}
     for cluster_dir in annotated:
         name = cluster_dir.name
         path = root / "annotations" / name / "claims.jsonl"
         trusted = listed[name] is not None and any(a.cluster_id == name for a in articles.values())
+        articles_trusted[name] = trusted
         claims_trusted[name] = _read_claims(
             path, name, articles, rejected_articles, trusted, problems, claims, rejected
         )
@@ -816,10 +854,16 @@ def check_sources(root: str | Path) -> tuple[Benchmark, list[str]]:
         name = cluster_dir.name
         path = root / "annotations" / name / "alignments.jsonl"
         _read_alignments(path, name, articles, claims, rejected, problems, links, claims_trusted[name])
+        units, units_rejected, trusted = claims, rejected, claims_trusted[name]
+        units_path = root / "annotations" / name / "passes" / PASS_UNITS
+        if units_path.is_file():  # the passes were made on other claim units (before a re-segmentation)
+            units, units_rejected = {}, set()
+            trusted = _read_claims(
+                units_path, name, articles, rejected_articles, articles_trusted[name], problems, units, units_rejected
+            )
         for pass_path in _pass_files(root / "annotations" / name):
             # checked like the gold; the links of a pass are not part of the benchmark
-            trusted = claims_trusted[name]
-            _read_alignments(pass_path, name, articles, claims, rejected, problems, [], trusted, pass_path.stem)
+            _read_alignments(pass_path, name, articles, units, units_rejected, problems, [], trusted, pass_path.stem)
     for ann in sorted(p for p in (root / "annotations").glob("*") if p.is_dir()):
         if not (root / "corpus" / ann.name).is_dir():
             problems.add(ann, None, f"annotations for unknown cluster {shorten(ann.name)} (no corpus/{ann.name}/)")
@@ -830,6 +874,30 @@ def check_sources(root: str | Path) -> tuple[Benchmark, list[str]]:
         alignments=tuple(sorted(links, key=lambda x: (x.claim_a, x.claim_b))),
     )
     return benchmark, list(problems)
+
+
+def with_pass_units(bench: Benchmark, pass_paths: list[str] | list[Path]) -> Benchmark:
+    """``bench`` (without gold links) whose claims are, for each cluster whose given pass files sit
+    beside a ``passes/claims.jsonl``, the claim units of that file: the units the passes were made
+    on. Passes elsewhere leave ``bench``'s claims as they are. :class:`DataError` on a bad units file.
+    """
+    articles = {a.article_id: a for a in bench.articles}
+    problems = Problems(Path("."))
+    replaced: dict[str, dict[str, Claim]] = {}
+    for folder in sorted({Path(p).parent for p in pass_paths}):
+        units = folder / PASS_UNITS
+        if units.is_file() and folder.name == "passes":
+            claims: dict[str, Claim] = {}
+            _read_claims(units, folder.parent.name, articles, set(), True, problems, claims, set())
+            replaced[folder.parent.name] = claims
+    if problems:
+        raise DataError(list(problems))
+    if not replaced:
+        return bench
+    cluster_of = {a.article_id: a.cluster_id for a in bench.articles}
+    kept = [c for c in bench.claims if cluster_of[c.article_id] not in replaced]
+    kept += [c for claims in replaced.values() for c in claims.values()]
+    return Benchmark(bench.articles, tuple(sorted(kept, key=lambda c: c.claim_id)), ())
 
 
 def load_sources(root: str | Path) -> Benchmark:
