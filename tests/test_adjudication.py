@@ -70,3 +70,41 @@ def test_datasheet_agreement_figures_are_what_agree_computes(computed):
 def test_committed_agreement_file_is_reproducible(computed):
     committed = json.loads((ANN / "adjudication" / "agreement-v0.1.json").read_text(encoding="utf-8"))
     assert committed == computed
+
+
+def _jsonl(path) -> list[dict]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def test_every_disagreement_is_adjudicated_once(computed):
+    adjudicated = _jsonl(ANN / "adjudication" / "adjudication-v0.1.jsonl")
+    disagreements = {(d["claim_a"], d["claim_b"]): d["labels"] for d in computed["disagreements"]}
+    assert [tuple(r["cell"]) for r in adjudicated] == list(disagreements)  # every cell, in grid order
+    gold = {(x["claim_a"], x["claim_b"]): x["relation"] for x in _jsonl(ANN / "alignments.jsonl")}
+    for row in adjudicated:
+        assert {"ann1": row["ann1"], "ann2": row["ann2"]} == disagreements[tuple(row["cell"])]
+        assert row["reason"].strip() and row["rule"].startswith("G")
+        for cell in row["v0.2_cells"]:  # what the decision became in the gold
+            assert gold.get((cell["claim_a"], cell["claim_b"]), "none") == cell["relation"], row
+
+
+def test_gold_links_record_the_passes_that_gave_their_label():
+    """``passes`` of a gold link = the passes whose label on its 0.1.0 cell (through the claim map)
+    equals the gold label; cells of split or new claims have no 0.1.0 cell: [] and adjudicated."""
+    same = {}
+    for row in _jsonl(ANN / "adjudication" / "claim-map-v0.1-v0.2.jsonl"):
+        if row["change"] in ("same", "renumbered", "statement", "trimmed"):
+            (new,) = row["v0.2"]
+            same[new] = row["v0.1"]
+    labels = {
+        name: {(x["claim_a"], x["claim_b"]): x["relation"] for x in _jsonl(ANN / "passes" / f"{name}.jsonl")}
+        for name in ("ann1", "ann2")
+    }
+    for link in _jsonl(ANN / "alignments.jsonl"):
+        a, b = same.get(link["claim_a"]), same.get(link["claim_b"])
+        if a is None or b is None:
+            assert (link["passes"], link["adjudicated"]) == ([], True), link
+            continue
+        had = [name for name in ("ann1", "ann2") if labels[name].get((a, b), "none") == link["relation"]]
+        assert link["passes"] == had, link
+        assert link["adjudicated"] == (had != ["ann1", "ann2"]), link

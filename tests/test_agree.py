@@ -16,6 +16,8 @@ from alignbench.cli import main
 from alignbench.records import Alignment, Article, Benchmark, Claim, DataError
 from alignbench.scoring.agree import agreement, grid_space, worked_example_cells
 
+PASSES = f"annotations/{CLUSTER}/passes"
+
 # The tiny benchmark's grid: x-1..x-3 by y-1..y-4, 12 cells. Labels of the cells the passes link
 # (every other cell is none in all of them):
 #
@@ -190,11 +192,28 @@ def test_worked_example_cells_are_found_by_quoted_text():
 
 
 def test_worked_examples_of_the_committed_guidelines(tmp_path, capsys):
-    """The seven worked examples of GUIDELINES v1, matched to claim ids by reading them by hand."""
+    """GUIDELINES v2's worked examples are invented: they fix no cell of the committed claims."""
     gold = [tmp_path / "gold.jsonl", tmp_path / "again.jsonl"]  # the gold twice, as two passes
     for path in gold:
         shutil.copyfile(ROOT / "annotations" / CLUSTER / "alignments.jsonl", path)
     status = main(["agree", "--root", str(ROOT), "--format", "json", *map(str, gold)])
+    out, err = capsys.readouterr()
+    assert (status, err) == (0, "")
+    result = json.loads(out)
+    assert result["excluded"]["cells"] == []
+    assert len(result["excluded"]["unmatched_examples"]) == 8  # every A / B example of the section
+    assert result["clusters"] == [CLUSTER]
+    assert result["all_cells"]["cells"] == result["without_excluded"]["cells"] == 42 * 35
+    # the gold against itself
+    assert result["all_cells"]["pairs"][0]["kappa"] == 1.0
+
+
+def test_committed_passes_use_their_own_claim_units(capsys, monkeypatch):
+    """The passes were made on the 0.1.0 units (passes/claims.jsonl, 35 x 33), not the current ones;
+    the v1 worked examples are the seven cells matched by reading GUIDELINES v1 by hand."""
+    monkeypatch.chdir(ROOT)
+    exclude = f"annotations/{CLUSTER}/adjudication/worked-examples-v1.jsonl"
+    status = main(["agree", f"{PASSES}/ann1.jsonl", f"{PASSES}/ann2.jsonl", "--exclude", exclude, "--format", "json"])
     out, err = capsys.readouterr()
     assert (status, err) == (0, "")
     result = json.loads(out)
@@ -207,13 +226,9 @@ def test_worked_examples_of_the_committed_guidelines(tmp_path, capsys):
         ("wonsan-a-010", "wonsan-b-009"),  # 70-100 / 70 to 200
         ("wonsan-a-005", "wonsan-b-003"),  # multiple rounds / "several"
     }
-    assert result["excluded"]["unmatched_examples"] == []
-    assert result["clusters"] == [CLUSTER]
     assert result["all_cells"]["cells"] == 35 * 33
     assert result["without_excluded"]["cells"] == 35 * 33 - 7
-    # the gold against itself
-    assert result["all_cells"]["pairs"][0]["kappa"] == 1.0
-    assert result["passes"][0]["links"] == 47
+    assert [p["links"] for p in result["passes"]] == [47, 48]  # lines of ann1.jsonl, ann2.jsonl
 
 
 LINK = {"claim_a": "wonsan-a-001", "claim_b": "wonsan-b-001", "relation": "related", "rationale": "r"}
@@ -278,8 +293,9 @@ def test_table_markdown_and_output_file(tmp_path, capsys):
     assert "Disagreements (1 cells)" in out
     assert "wonsan-a-001 ~ wonsan-b-001: ann1 equivalent | ann2 related" in out
     assert "    ann2: ann2 says related" in out
-    # 1155 cells, one linked by each (the same one): any-link F1 1, sure-link F1 0
-    assert "all cells (1155)  without left-out (1148)" in out
+    # 42 x 35 cells of the current claims (the invented worked examples leave none out), one linked
+    # by each (the same one): any-link F1 1, sure-link F1 0
+    assert "all cells (1470)  without left-out (1470)" in out
     assert main(["agree", "--root", str(ROOT), p1, p2, "--format", "markdown", "-o", str(tmp_path / "a.md")]) == 0
     text = (tmp_path / "a.md").read_text(encoding="utf-8")
     assert "| any link F1 | 1.000 | 1.000 |" in text
@@ -294,7 +310,6 @@ def test_unknown_pass_file_in_bench_raises():
 
 # Passes in the source tree: annotations/<cluster>/passes/<name>.jsonl are checked like the gold.
 
-PASSES = f"annotations/{CLUSTER}/passes"
 ROW = {**LINK, "annotator": "ann9"}
 
 

@@ -20,7 +20,7 @@ from alignbench.dataset.load import _parquet_file
 from alignbench.dataset.schema import CONFIGS
 from alignbench.records import LABELS, RELATIONS, DataError
 
-EXPECTED_ROWS = {"articles": 2, "claims": 68, "alignments": 47, "pairs": 35 * 33}
+EXPECTED_ROWS = {"articles": 2, "claims": 77, "alignments": 54, "pairs": 42 * 35}
 
 
 @pytest.fixture

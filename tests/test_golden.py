@@ -16,13 +16,13 @@ from alignbench.sources.corpus import load_sources
 def test_golden_counts():
     bench = load_sources(ROOT)
     assert [a.article_id for a in bench.articles] == ["wonsan-a", "wonsan-b"]
-    assert Counter(c.article_id for c in bench.claims) == {"wonsan-a": 35, "wonsan-b": 33}
+    assert Counter(c.article_id for c in bench.claims) == {"wonsan-a": 42, "wonsan-b": 35}
     assert Counter(link.relation for link in bench.alignments) == {
-        "equivalent": 4,
-        "a_more_specific": 10,
-        "b_more_specific": 2,
+        "equivalent": 5,
+        "a_more_specific": 12,
+        "b_more_specific": 3,
         "contradiction": 1,
-        "related": 30,
+        "related": 33,
     }
 
 
@@ -31,13 +31,20 @@ def test_golden_items():
     claims = {c.claim_id: c for c in bench.claims}
     assert claims["wonsan-a-010"].text == "The projectiles flew about 70-100 kilometers"
     assert (claims["wonsan-a-010"].start, claims["wonsan-a-010"].end) == (452, 496)
-    assert claims["wonsan-b-009"].text == "the missiles flew 70 to 200 kilometres"
+    assert claims["wonsan-b-010"].text == "the missiles flew 70 to 200 kilometres"
+    assert claims["wonsan-b-009"].text == "The military said in a statement"  # new in 0.2.0 (G2.3)
+    assert claims["wonsan-a-013"].text.endswith("details of the missiles")  # trimmed in 0.2.0 (G2.2)
     contradictions = [(x.claim_a, x.claim_b) for x in bench.alignments if x.relation == "contradiction"]
-    assert contradictions == [("wonsan-a-010", "wonsan-b-009")]
+    assert contradictions == [("wonsan-a-010", "wonsan-b-010")]
     links = {(x.claim_a, x.claim_b): x.relation for x in bench.alignments}
     assert links[("wonsan-a-008", "wonsan-b-008")] == "a_more_specific"  # 9:06-9:27 vs about 9:00
-    assert links[("wonsan-a-003", "wonsan-b-018")] == "b_more_specific"  # first since 2017 ICBM
-    assert links[("wonsan-a-001", "wonsan-b-011")] == "related"  # corrected single-missile report
+    assert links[("wonsan-a-003", "wonsan-b-019")] == "b_more_specific"  # first since 2017 ICBM
+    assert links[("wonsan-a-001", "wonsan-b-012")] == "related"  # corrected single-missile report
+    assert links[("wonsan-a-024", "wonsan-b-033")] == "a_more_specific"  # Hanoi vs Vietnam (split claims)
+    provenance = {(x.claim_a, x.claim_b): (x.passes, x.adjudicated) for x in bench.alignments}
+    assert provenance[("wonsan-a-010", "wonsan-b-010")] == (("ann1", "ann2"), False)
+    assert provenance[("wonsan-a-032", "wonsan-b-017")] == (("ann2",), True)  # loggerheads: ann1 said equivalent
+    assert sum(adjudicated for _, adjudicated in provenance.values()) == 22
 
 
 def test_metadata_records_unknowns_and_credit():

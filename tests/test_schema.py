@@ -41,6 +41,8 @@ def declared(config: str):
                 "rationale": s,
                 "annotator": s,
                 "tags": List(s),
+                "passes": List(s),
+                "adjudicated": Value("bool"),
             }
         )
     label = ClassLabel(names=list(LABELS))

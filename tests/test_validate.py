@@ -44,7 +44,7 @@ def test_committed_data_is_valid(capsys):
     status, out, err = run_validate(ROOT, capsys)
     assert (status, err) == (0, "")
     assert "articles   2" in out
-    assert "claims     68" in out
+    assert "claims     77" in out
     assert "contradiction 1" in out
 
 
@@ -73,11 +73,11 @@ def test_edited_quote(sources, capsys):
 def test_span_outside_text_and_inside_chrome(sources, capsys):
     edit_line(sources / CLAIMS, 1, lambda r: r.update(end=99999))
     # wonsan-b's first 105 characters are inkl page chrome: "Get all your news in one place."
-    edit_line(sources / CLAIMS, 36, lambda r: r.update(start=0, end=31, text="Get all your news in one place."))
+    edit_line(sources / CLAIMS, 43, lambda r: r.update(start=0, end=31, text="Get all your news in one place."))
     status, _, err = run_validate(sources, capsys)
     assert status == 1
     assert f"{CLAIMS}:1: span [0, 99999] is outside the raw text of 'wonsan-a' (length 2697)" in err
-    assert f"{CLAIMS}:36: span [0, 31] is not inside one kept range of 'wonsan-b'" in err
+    assert f"{CLAIMS}:43: span [0, 31] is not inside one kept range of 'wonsan-b'" in err
 
 
 def test_unknown_relation(sources, capsys):
@@ -126,6 +126,8 @@ def test_duplicate_link(sources, capsys):
             "relation": "related",
             "rationale": "x",
             "annotator": "t",
+            "passes": [],
+            "adjudicated": True,
         },
     )
     status, _, err = run_validate(sources, capsys)
@@ -160,6 +162,8 @@ def test_cross_cluster_link(sources, capsys):
             "relation": "related",
             "rationale": "x",
             "annotator": "t",
+            "passes": [],
+            "adjudicated": True,
         },
     )
     status, _, err = run_validate(sources, capsys)
@@ -407,7 +411,9 @@ def test_huge_claim_values_are_cut(sources, capsys, row, message):
 @pytest.mark.parametrize("field", ["claim_b", "relation"])
 def test_huge_link_values_are_cut(sources, capsys, field):
     link = {"claim_a": "wonsan-a-001", "claim_b": "wonsan-b-002", "relation": "related", "rationale": "x"}
-    line = append_line(sources / LINKS, {**link, "annotator": "t", field: HUGE.lower()})
+    line = append_line(
+        sources / LINKS, {**link, "annotator": "t", "passes": [], "adjudicated": True, field: HUGE.lower()}
+    )
     status, _, err = run_validate(sources, capsys)
     assert status == 1
     what = "unknown claim id" if field == "claim_b" else "unknown relation"
@@ -672,3 +678,25 @@ def test_tags_md_documents_exactly_the_closed_list():
     documented = [line.split("`")[1] for line in text.splitlines() if line.startswith("| `")]
     assert documented == list(PHENOMENON_TAGS)
     assert len(PHENOMENON_TAGS) == 22
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        (["ann9"], "passes: 'ann9' is not a pass of this cluster (known: ann1, ann2)"),
+        (["ann2", "ann1"], "passes must list distinct pass names in file order (ann1, ann2)"),
+        ("ann1", "field 'passes' must be list, got \"ann1\""),
+    ],
+)
+def test_gold_passes_name_the_cluster_passes(sources, capsys, value, message):
+    edit_line(sources / LINKS, 1, lambda r: r.update(passes=value))
+    status, _, err = run_validate(sources, capsys)
+    assert status == 1
+    assert_one_problem(err, f"{LINKS}:1: {message}")
+
+
+def test_gold_of_a_cluster_with_passes_records_them(sources, capsys):
+    edit_line(sources / LINKS, 1, lambda r: r.pop("adjudicated"))
+    status, _, err = run_validate(sources, capsys)
+    assert status == 1
+    assert_one_problem(err, f"{LINKS}:1: missing field 'adjudicated'")

@@ -75,7 +75,13 @@ class Claim(NamedTuple):
 
 
 class Alignment(NamedTuple):
-    """A gold link; ``claim_a`` belongs to the article whose id sorts first."""
+    """A gold link; ``claim_a`` belongs to the article whose id sorts first.
+
+    ``passes`` names the annotation passes whose label for this cell equals ``relation``;
+    ``adjudicated`` says the label was decided in adjudication rather than taken from a label that
+    every pass gave (see ``annotations/GUIDELINES.md`` section 5). Both are empty/False for links
+    of clusters without passes and for predictions.
+    """
 
     claim_a: str
     claim_b: str
@@ -84,6 +90,8 @@ class Alignment(NamedTuple):
     annotator: str
     #: Phenomenon tags of the link (the diagnostic split; see ``alignbench.sources.tags``), else empty.
     tags: tuple[str, ...] = ()
+    passes: tuple[str, ...] = ()
+    adjudicated: bool = False
 
 
 class _BenchmarkFields(NamedTuple):

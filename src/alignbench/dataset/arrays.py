@@ -57,7 +57,7 @@ def strings(values: Sequence[str | None]) -> pa.Array:
 
 
 def column(values: Sequence[Any], type: pa.DataType) -> pa.Array:
-    """An array of ``type`` (string, bool, int32, int64, or a list of structs of these)."""
+    """An array of ``type`` (string, bool, int32, int64, or a list of these or of structs of these)."""
     import numpy as np
     import pyarrow as pa
 
@@ -75,6 +75,10 @@ def column(values: Sequence[Any], type: pa.DataType) -> pa.Array:
         struct = type.value_type
         children = [column([item[f.name] for item in items], f.type) for f in struct]
         members = pa.StructArray.from_arrays(children, fields=list(struct))
+        offsets = numbers(np.concatenate([[0], np.cumsum([len(v) for v in values])]), pa.int32())
+        return pa.ListArray.from_arrays(offsets, members, type=type)
+    if pa.types.is_list(type):  # a list of scalars (strings, ...): one child array, cut by offsets
+        members = column([item for value in values for item in value], type.value_type)
         offsets = numbers(np.concatenate([[0], np.cumsum([len(v) for v in values])]), pa.int32())
         return pa.ListArray.from_arrays(offsets, members, type=type)
     raise TypeError(f"no array builder for Arrow type {type}")

@@ -135,7 +135,9 @@ def _records(data_dir: str | Path | None, split: str) -> Benchmark:
             RELATIONS[row["relation"]],
             row["rationale"],
             row["annotator"],
-            tuple(row.get("tags") or ()),  # a dataset built before 0.2 has no tags column
+            tuple(row.get("tags") or ()),  # a dataset built before 0.2 has none of these three columns
+            tuple(row.get("passes") or ()),
+            bool(row.get("adjudicated", False)),
         )
         for row in read_table("alignments", split, data_dir).to_pylist()
     )

@@ -75,6 +75,8 @@ def feature_dict(config: str) -> dict[str, Any]:
             "rationale": s,
             "annotator": s,
             "tags": _list(s),
+            "passes": _list(s),
+            "adjudicated": _value("bool"),
         }
     if config == "pairs":
         return {**pair_columns, "context_a": s, "context_b": s, "label": _class_label(LABELS), "tags": _list(s)}

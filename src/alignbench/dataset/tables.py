@@ -54,6 +54,8 @@ def _rows(bench: Benchmark, config: str) -> list[dict[str, Any]]:
                     "rationale": link.rationale,
                     "annotator": link.annotator,
                     "tags": list(link.tags),
+                    "passes": list(link.passes),
+                    "adjudicated": link.adjudicated,
                 }
             )
         return out

@@ -92,9 +92,15 @@ ALIGNMENT_FIELDS: dict[str, tuple[type, ...]] = {
     "rationale": _STR,
     "annotator": _STR,
     "tags": (list,),
+    "passes": (list,),
+    "adjudicated": (bool,),
 }
 #: Fields a link row may leave out: ``tags`` (phenomenon tags, see sources/tags.py) is optional.
 OPTIONAL_LINK_FIELDS: frozenset[str] = frozenset({"tags"})
+#: Fields of a link that record its passes: required in the gold of a cluster that has passes.
+PROVENANCE_FIELDS = frozenset({"passes", "adjudicated"})
+#: The fields of a row of an annotation pass (``passes/<name>.jsonl``).
+PASS_FIELDS = {k: v for k, v in ALIGNMENT_FIELDS.items() if k not in PROVENANCE_FIELDS}
 
 
 class Problems(list):
@@ -435,7 +441,7 @@ def read_pass(path: str | Path, bench: Benchmark) -> list[Alignment]:
     """The links of one annotation pass over ``bench``'s claims, checked like gold links.
 
     Rows are ``claim_a``, ``claim_b``, ``relation``, ``rationale`` and, optionally,
-    ``annotator`` (default: the file's stem). Links may belong to any of ``bench``'s clusters.
+    ``annotator`` (default: the file's stem) and a gold link's ``passes``/``adjudicated``. Links may belong to any of ``bench``'s clusters.
     Raises :class:`DataError` with one ``file:line: problem`` per problem.
     """
     path = Path(path)
@@ -444,7 +450,9 @@ def read_pass(path: str | Path, bench: Benchmark) -> list[Alignment]:
     claims = {c.claim_id: c for c in bench.claims}
     links: list[Alignment] = []
     seen: dict[frozenset[str], int] = {}
-    for number, row in read_jsonl(path, ALIGNMENT_FIELDS, problems, optional=OPTIONAL_LINK_FIELDS | {"annotator"}):
+    # a gold file can be compared too: its passes/adjudicated are read, not used
+    optional = frozenset({"annotator"}) | OPTIONAL_LINK_FIELDS | PROVENANCE_FIELDS
+    for number, row in read_jsonl(path, ALIGNMENT_FIELDS, problems, optional=optional):
         row.setdefault("annotator", path.stem)
         try:
             problem = _link_problem(row, None, articles, claims, seen)
@@ -723,6 +731,7 @@ def _read_alignments(
     links: list[Alignment],
     claims_trusted: bool = True,
     annotator: str | None = None,
+    known_passes: list[str] | None = None,
 ) -> None:
     """Read one cluster's gold links (or one pass's); links to claims already reported as broken are skipped.
 
@@ -730,10 +739,16 @@ def _read_alignments(
     whose id could not be read), a link to an unknown claim is skipped too: its root cause is
     already reported, and every link would otherwise report "unknown claim id". ``cluster`` None
     accepts links of any one cluster (the file given to ``alignbench agree``); ``annotator``, if
-    given, is the one annotator a pass file may name.
+    given, is the one annotator a pass file may name. ``known_passes`` are the names of the
+    cluster's passes: a gold link's ``passes`` must name only those, and must be given when there
+    are any (see :func:`_provenance_problem`).
     """
     seen: dict[frozenset[str], int] = {}
-    for number, row in read_jsonl(path, ALIGNMENT_FIELDS, problems, optional=OPTIONAL_LINK_FIELDS):
+    if annotator is not None:
+        fields, optional = PASS_FIELDS, OPTIONAL_LINK_FIELDS
+    else:
+        fields, optional = ALIGNMENT_FIELDS, OPTIONAL_LINK_FIELDS | (frozenset() if known_passes else PROVENANCE_FIELDS)
+    for number, row in read_jsonl(path, fields, problems, optional=optional):
         ids = (row["claim_a"], row["claim_b"])
         # a claim id can be both rejected and sound: a duplicate row of a sound claim is rejected
         if any(c not in claims and (c in rejected or not claims_trusted) for c in ids):
@@ -742,6 +757,8 @@ def _read_alignments(
             problem = _link_problem(row, cluster, articles, claims, seen)
             if problem is None and annotator is not None and row["annotator"] != annotator:
                 problem = f"annotator {shorten(row['annotator'])} is not this pass's {annotator!r} (its file name)"
+            if problem is None and annotator is None:
+                problem = _provenance_problem(row, known_passes or [])
         except Exception as err:
             problem = _unexpected(err)
         if problem:
@@ -753,8 +770,30 @@ def _read_alignments(
 
 def _alignment(row: dict[str, Any]) -> Alignment:
     """The record of a checked link row."""
-    tags = tuple(row.get("tags", ()))
-    return Alignment(row["claim_a"], row["claim_b"], row["relation"], row["rationale"], row["annotator"], tags)
+    return Alignment(
+        row["claim_a"],
+        row["claim_b"],
+        row["relation"],
+        row["rationale"],
+        row["annotator"],
+        tuple(row.get("tags", ())),
+        tuple(row.get("passes", ())),
+        row.get("adjudicated", False),
+    )
+
+
+def _provenance_problem(row: dict[str, Any], known: list[str]) -> str | None:
+    """The problem of a gold link's ``passes``, or None: distinct names of the cluster's passes
+    (files in ``passes/``), in file order. (A pass added later does not invalidate the gold.)"""
+    if "passes" not in row:
+        return None
+    names = row["passes"]
+    unknown = next((n for n in names if not isinstance(n, str) or n not in known), None)
+    if unknown is not None:
+        return f"passes: {shorten(unknown)} is not a pass of this cluster (known: {', '.join(known) or 'none'})"
+    if len(set(names)) != len(names) or names != sorted(names, key=known.index):
+        return f"passes must list distinct pass names in file order ({', '.join(known)})"
+    return None
 
 
 def _link_problem(
@@ -853,7 +892,8 @@ def check_sources(root: str | Path) -> tuple[Benchmark, list[str]]:
     for cluster_dir in annotated:
         name = cluster_dir.name
         path = root / "annotations" / name / "alignments.jsonl"
-        _read_alignments(path, name, articles, claims, rejected, problems, links, claims_trusted[name])
+        known = [p.stem for p in _pass_files(root / "annotations" / name)]
+        _read_alignments(path, name, articles, claims, rejected, problems, links, claims_trusted[name], None, known)
         units, units_rejected, trusted = claims, rejected, claims_trusted[name]
         units_path = root / "annotations" / name / "passes" / PASS_UNITS
         if units_path.is_file():  # the passes were made on other claim units (before a re-segmentation)
