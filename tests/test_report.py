@@ -66,13 +66,13 @@ def test_every_format_and_metric_selection(report):
 def test_eval_cli_writes_report_atomically(tmp_path, capsys):
     pred = tmp_path / "p.jsonl"
     pred.write_text(
-        json.dumps({"claim_a": "wonsan-a-010", "claim_b": "wonsan-b-009", "score": 1, "label": "contradiction"}) + "\n"
+        json.dumps({"claim_a": "wonsan-a-010", "claim_b": "wonsan-b-010", "score": 1, "label": "contradiction"}) + "\n"
     )
     out = tmp_path / "reports" / "r.json"
     assert main(["eval", "--predictions", str(pred), "--format", "json", "-o", str(out), "--resamples", "50"]) == 0
     report = Report.from_json(out.read_text())
     assert report.metrics["relation.F1@contradiction"] == 1.0
-    assert report.metrics["link.P"] == 1.0 and report.metrics["link.R"] == pytest.approx(1 / 17)
+    assert report.metrics["link.P"] == 1.0 and report.metrics["link.R"] == pytest.approx(1 / 21)
     assert report.dataset["dataset_version"] and len(report.dataset["source_sha256"]) == 64
     assert len(report.system["predictions_sha256"]) == 64
     assert main(["eval", "--predictions", str(pred), "--metrics", "link.F2"]) == 2  # usage
@@ -157,7 +157,7 @@ def test_compare_p_is_never_zero_and_small_supports_are_not_tested(tmp_path, cap
     assert "too few to test: macro.F1 (1), relation.F1@contradiction (1): fewer than 10 gold items" in out
     rows = {r["metric"]: r for r in compare(nothing, gold)}
     link = rows["link.F1"]
-    assert link["delta"] == 1.0 and link["extreme"] == 0 and link["support"] == 17 and not link["too_few"]
+    assert link["delta"] == 1.0 and link["extreme"] == 0 and link["support"] == 21 and not link["too_few"]
     assert link["p"] == 1 / (link["defined"] + 1) and link["defined"] == 1000
     contradiction = rows["relation.F1@contradiction"]
     assert contradiction["too_few"] and contradiction["support"] == 1 and contradiction["p"] is None
@@ -198,7 +198,7 @@ def test_reports_mark_metrics_with_too_few_gold_items(gold_and_nothing):
     assert "link.F1 & 1.000 & [1.000, 1.000] \\\\" in tex and "too few to test" in tex
     csv_rows = format_report(gold, "csv").splitlines()
     assert next(r for r in csv_rows if r.startswith("all,relation.F1@contradiction,")).endswith(",1,true")
-    assert next(r for r in csv_rows if r.startswith("all,link.F1,")).endswith(",17,false")
+    assert next(r for r in csv_rows if r.startswith("all,link.F1,")).endswith(",21,false")
 
 
 def test_latex_renders_per_pair_rows(report):

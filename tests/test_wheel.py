@@ -58,7 +58,7 @@ def test_wheel_contains_data_and_loads(tmp_path):
         check=True,
     ).stdout.splitlines()
     assert out[0].startswith(str(target))
-    assert out[1] == "68 47"
+    assert out[1] == "77 54"
     # outside the clone, the installed package reproduces the committed leaderboard byte for byte
     board = subprocess.run(
         [sys.executable, "-m", "alignbench", "eval", "--baselines"],
