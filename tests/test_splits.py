@@ -8,6 +8,7 @@ import json
 from pathlib import Path
 
 import pytest
+from conftest import ROOT
 
 import alignbench
 from alignbench.cli import main
@@ -15,6 +16,12 @@ from alignbench.records import DataError
 from alignbench.sources.corpus import check_sources, load_sources
 
 CLUSTER = "diag-900-test-ferry"
+SEED = ROOT / "annotations" / "nk-wonsan-launch"
+SEED_LINKS = len((SEED / "alignments.jsonl").read_text(encoding="utf-8").splitlines())
+_SEED_CLAIMS = [
+    json.loads(line)["article_id"] for line in (SEED / "claims.jsonl").read_text(encoding="utf-8").splitlines()
+]
+SEED_CANDIDATES = _SEED_CLAIMS.count("wonsan-a") * _SEED_CLAIMS.count("wonsan-b")
 # Invented text about a fictional event, written for this test.
 TEXT_A = "Ferry halted at Port Callow\nThe ferry Merrow stopped 12 kilometres from Port Callow on Tuesday.\n"
 TEXT_B = "Callow ferry stops\nThe Merrow stopped 20 kilometres out of Port Callow.\n"
@@ -90,7 +97,7 @@ def test_synthetic_cluster_is_read_into_its_split(sources):
     assert [c.claim_id for c in diag.claims] == ["diag-900-a-001", "diag-900-a-002", "diag-900-b-001"]
     assert [(x.relation, x.tags) for x in diag.alignments] == [("contradiction", ("range-disjoint", "unit-spelling"))]
     test = bench.split("test")
-    assert not any(a.synthetic for a in test.articles) and len(test.alignments) == 47
+    assert not any(a.synthetic for a in test.articles) and len(test.alignments) == SEED_LINKS
 
 
 @pytest.mark.parametrize(
@@ -137,7 +144,7 @@ def test_build_writes_each_split_apart_and_loaders_read_them(sources, tmp_path, 
     data = sources / "data"
     assert sorted(p.name.split("-")[0] for p in (data / "pairs").iterdir()) == ["diagnostic", "test"]
     assert alignbench.load("pairs", split="diagnostic", data_dir=data).num_rows == 2 * 1
-    assert alignbench.load("pairs", split="test", data_dir=data).num_rows == 35 * 33
+    assert alignbench.load("pairs", split="test", data_dir=data).num_rows == SEED_CANDIDATES
     diag = alignbench.load_benchmark(data, split="diagnostic")
     assert [a.synthetic for a in diag.articles] == [True, True] and {a.split for a in diag.articles} == {"diagnostic"}
     monkeypatch.setenv("HF_DATASETS_OFFLINE", "1")

@@ -614,8 +614,9 @@ def test_an_unreadable_seed_is_reported_once(sources, capsys):
     assert_one_problem(err, f"seeds/SHA256SUMS:{line}: seed file {shorten(name)} cannot be read (File name too long)")
 
 
-def tagged_link(**changes) -> dict:
-    """A sound link between two seed claims that have no link yet, with ``changes`` applied."""
+def tagged_link(gold: bool = True, **changes) -> dict:
+    """A sound link between two seed claims that have no link yet, with ``changes`` applied (a gold
+    link of the seed cluster names its passes: none here, so it is adjudicated)."""
     row = {
         "claim_a": "wonsan-a-001",
         "claim_b": "wonsan-b-002",
@@ -623,6 +624,7 @@ def tagged_link(**changes) -> dict:
         "rationale": "x",
         "annotator": "t",
         "tags": ["headline-vs-body"],
+        **({"passes": [], "adjudicated": True} if gold else {}),
     }
     row.update(changes)
     return row
@@ -655,8 +657,8 @@ def test_bad_tags(sources, capsys, tags, message):
 
 def test_tags_in_a_pass_are_checked(sources, capsys):
     path = sources / "annotations" / CLUSTER / "passes" / "t.jsonl"
-    path.parent.mkdir()
-    line = append_line(path, tagged_link(tags=["time-zon"]))
+    path.parent.mkdir(exist_ok=True)
+    line = append_line(path, tagged_link(gold=False, tags=["time-zon"]))
     status, _, err = run_validate(sources, capsys)
     assert status == 1
     assert_one_problem(
