@@ -117,8 +117,10 @@ class TfidfAligner(EncodingAligner):
             return np.zeros((len(a), len(b)))
         if getattr(self, "vectorizer_", None) is not None:
             return self.similarity(self.encode(claims_a), self.encode(claims_b))
-        vectorizer = self._vectorizer().fit(a + b)
-        return self.similarity(vectorizer.transform(a), vectorizer.transform(b))
+        # unfitted: one analysis of the texts (fit_transform), not fit and then transform; its values
+        # can differ from fit-then-transform in the last bit, so the fitted path above never uses it
+        rows = self._vectorizer().fit_transform(a + b)
+        return self.similarity(rows[: len(a)], rows[len(a) :])
 
 
 class TfidfCharAligner(TfidfAligner):
