@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from conftest import CLUSTER, ROOT
 
-import alignbench.dataset.build as build_module
+import alignbench.dataset.writer as build_module
 import alignbench.fileio as fileio
 from alignbench.cli import main
 from alignbench.dataset.build import build

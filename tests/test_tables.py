@@ -7,7 +7,7 @@ import pyarrow.parquet as pq
 import pytest
 from fixture import make_article
 
-from alignbench.dataset.build import _write_parquet
+from alignbench.dataset.writer import _write_parquet
 from alignbench.dataset.schema import PAIR_COLUMNS, arrow_schema
 from alignbench.dataset.tables import pair_index, pairs_tables, table
 from alignbench.records import LABELS, Alignment, Benchmark, Claim

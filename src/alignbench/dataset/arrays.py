@@ -25,6 +25,19 @@ def numbers(values: np.ndarray | Sequence[int], type: pa.DataType) -> pa.Array:
     return pa.Array.from_buffers(type, len(data), [None, pa.py_buffer(data)])
 
 
+def nullable_numbers(values: Sequence[int | None], type: pa.DataType) -> pa.Array:
+    """An integer array in which ``None`` is null (``type`` int32 or int64)."""
+    import numpy as np
+    import pyarrow as pa
+
+    valid = np.array([v is not None for v in values], dtype=bool)
+    data = numbers([0 if v is None else v for v in values], type)
+    nulls = len(values) - int(valid.sum())
+    if not nulls:
+        return data
+    return pa.Array.from_buffers(type, len(values), [_bitmap(valid), data.buffers()[1]], null_count=nulls)
+
+
 def _bitmap(flags: np.ndarray) -> pa.Buffer:
     import numpy as np
     import pyarrow as pa
@@ -66,7 +79,7 @@ def column(values: Sequence[Any], type: pa.DataType) -> pa.Array:
     if type == pa.bool_():
         return booleans(values)
     if type in (pa.int32(), pa.int64()):
-        return numbers(values, type)
+        return nullable_numbers(values, type) if any(v is None for v in values) else numbers(values, type)
     if pa.types.is_list(type) and type.value_type == pa.string():
         offsets = numbers(np.concatenate([[0], np.cumsum([len(v) for v in values])]), pa.int32())
         return pa.ListArray.from_arrays(offsets, strings([item for value in values for item in value]), type=type)

@@ -6,47 +6,31 @@ whose YAML front matter declares the configs and their features, so that
 ``datasets.load_dataset("<clone>/data", "claims")`` needs no loading script. Every Parquet file
 carries the dataset version and the content hash of the sources in its schema metadata.
 
-The build is deterministic (sorted rows, fixed writer settings) and safe:
-
-- it writes into a temporary folder beside ``data/`` and swaps it in with one atomic exchange
-  (Linux ``renameat2``), so a kill at any moment leaves the old ``data/`` or the new one; where
-  the exchange is not available it renames twice and the next build restores the old folder if
-  a kill fell between the two renames;
-- it replaces only a folder that it built itself (its dataset card plus Parquet files named as it
-  names them); any other file in the way is an error and nothing is touched;
-- Parquet file names carry the dataset version and source hash (``test-v0.1.0-24bb44407d26.parquet``),
-  so the card changes with the contents and the ``datasets`` cache (keyed by the card and the file
-  paths, not the file contents) cannot return rows of an earlier build.
+The build is deterministic and safe: :func:`alignbench.dataset.writer.write_folder` (shared with
+``alignbench import``) writes a temporary folder and swaps it in atomically, and replaces only a
+folder that alignbench wrote. Parquet file names carry the dataset version and source hash
+(``test-v0.1.0-24bb44407d26.parquet``), so the card changes with the contents and the ``datasets``
+cache (keyed by the card and the file paths, not the file contents) cannot return rows of an
+earlier build.
 
 The parts live beside this module: ``schema`` (configs, features, file names), ``tables`` (the
-Arrow tables) and ``card`` (the dataset card). On a terminal, the steps show as a progress bar on
-stderr.
+Arrow tables), ``card`` (the dataset card) and ``writer`` (the folder). On a terminal, the steps
+show as a progress bar on stderr.
 """
 
 from __future__ import annotations
 
 import hashlib
-import os
-import re
-import secrets
-import shutil
-from collections.abc import Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
 
 from alignbench._version import __version__
-from alignbench.dataset.card import CARD_MARKER, agreement_files, dataset_card
-from alignbench.dataset.schema import CONFIGS, SPLIT, file_tag, parquet_path
-from alignbench.dataset.tables import tables
+from alignbench.dataset.card import agreement_files, dataset_card
+from alignbench.dataset.writer import WRITE_STEPS, check_replaceable, write_folder
 from alignbench.progress import Steps, on_terminal
-from alignbench.records import Benchmark, DataError
+from alignbench.records import DataError
 from alignbench.sources.corpus import load_sources
 
-if TYPE_CHECKING:
-    import pyarrow as pa
-
 SOURCE_FOLDERS: tuple[str, ...] = ("seeds", "corpus", "annotations")
-_OWN_PARQUET = re.compile(r"^(?:" + "|".join(CONFIGS) + r")/[a-z][a-z0-9_]*-[A-Za-z0-9._-]+\.parquet$")
 
 
 def source_hash(root: str | Path) -> str:
@@ -60,195 +44,6 @@ def source_hash(root: str | Path) -> str:
     return digest.hexdigest()
 
 
-def _write_parquet(path: Path, parts: Iterable[pa.Table]) -> int:
-    """Write consecutive tables as one Parquet file, a row group per table (as ``pq.write_table``
-    writes a table of up to 1,048,576 rows); return the number of rows."""
-    import pyarrow.parquet as pq
-
-    rows, writer, parts = 0, None, iter(parts)
-    try:
-        while (part := next(parts, None)) is not None:
-            if writer is None:
-                writer = pq.ParquetWriter(
-                    path, part.schema, compression="snappy", use_dictionary=True, write_statistics=True
-                )
-            writer.write_table(part)
-            rows += part.num_rows
-            del part  # (a for loop would keep it while the next part is made)
-    finally:
-        if writer is not None:
-            writer.close()
-    return rows
-
-
-def _write_dataset(
-    bench: Benchmark, folder: Path, version: str, content_hash: str, step: Steps, agreement: list[dict[str, Any]]
-) -> None:
-    counts: dict[str, dict[str, int]] = {}  # split -> config -> rows
-    splits = sorted(bench.splits() or [SPLIT], key=lambda s: (s != SPLIT, s))  # test first
-    for config in CONFIGS:
-        step(f"writing {config}")
-        for split in splits:
-            path = folder / parquet_path(config, file_tag(version, content_hash), split)
-            path.parent.mkdir(parents=True, exist_ok=True)
-            part = bench.split(split)
-            counts.setdefault(split, {})[config] = _write_parquet(
-                path, tables(part, config, version, content_hash, split)
-            )
-    step("writing the dataset card")
-    (folder / "README.md").write_text(dataset_card(bench, counts, version, content_hash, agreement), encoding="utf-8")
-
-
-def _files(folder: Path) -> dict[str, str]:
-    """{key: relative path}: the key of a Parquet file is its config and split, without the tag."""
-    if not folder.is_dir():
-        return {}
-    out = {}
-    for path in folder.rglob("*"):
-        if path.is_file():
-            name = path.relative_to(folder).as_posix()
-            key = re.sub(r"-v[^/]*\.parquet$", ".parquet", name) if _OWN_PARQUET.match(name) else name
-            out[key] = name
-    return out
-
-
-def _same_rows(a: Any, b: Any, batch_rows: int = 65_536) -> bool:
-    """Whether two ``pq.ParquetFile`` hold equal rows, read a slice at a time (row groups may differ)."""
-
-    def batches(f: Any) -> Any:
-        return (batch for batch in f.iter_batches(batch_size=batch_rows) if batch.num_rows)
-
-    xs, ys = batches(a), batches(b)
-    x, y = next(xs, None), next(ys, None)
-    while x is not None and y is not None:
-        n = min(x.num_rows, y.num_rows)
-        if not x.slice(0, n).equals(y.slice(0, n)):
-            return False
-        x = x.slice(n) if n < x.num_rows else next(xs, None)
-        y = y.slice(n) if n < y.num_rows else next(ys, None)
-    return x is None and y is None
-
-
-def _parquet_difference(built: Path, existing: Path) -> str | None:
-    """What differs between two Parquet files (rows, or only the schema metadata), None if nothing."""
-    import pyarrow as pa
-    import pyarrow.parquet as pq
-
-    with pq.ParquetFile(built) as new:
-        try:
-            with pq.ParquetFile(existing) as old:
-                if new.metadata.num_rows != old.metadata.num_rows or not new.schema_arrow.equals(old.schema_arrow):
-                    return "rows differ"
-                if not _same_rows(new, old):
-                    return "rows differ"
-                if not new.schema_arrow.equals(old.schema_arrow, check_metadata=True):
-                    return "version or source hash differs"
-        except (pa.ArrowException, OSError):
-            return "not a readable Parquet file"
-    return None
-
-
-def stale_files(built: Path, existing: Path) -> list[str]:
-    """Files of ``existing`` that differ from ``built`` (Parquet compared by contents, not bytes)."""
-    stale = []
-    new, old = _files(built), _files(existing)
-    for key in sorted(new.keys() | old.keys()):
-        if key not in old:
-            stale.append(f"{new[key]} is missing")
-        elif key not in new:
-            stale.append(f"{old[key]} should not be there")
-        elif key.endswith(".parquet"):
-            difference = _parquet_difference(built / new[key], existing / old[key])
-            renamed = f" (expected name {new[key]})" if new[key] != old[key] else ""
-            if difference:
-                stale.append(f"{old[key]} is stale ({difference}){renamed}")
-            elif renamed:
-                stale.append(f"{old[key]} is stale{renamed}")
-        elif (built / new[key]).read_bytes() != (existing / old[key]).read_bytes():
-            stale.append(f"{old[key]} is stale")
-    return stale
-
-
-def foreign_files(folder: Path) -> list[str]:
-    """Files of ``folder`` that ``build`` did not write (its card and its Parquet files)."""
-    foreign = []
-    for path in sorted(folder.rglob("*")):
-        name = path.relative_to(folder).as_posix()
-        if path.is_dir() and not path.is_symlink():
-            if "/" in name or name not in CONFIGS:
-                foreign.append(name + "/")
-            continue
-        if name == "README.md" and path.is_file() and not path.is_symlink():
-            try:
-                if CARD_MARKER in path.read_text(encoding="utf-8"):
-                    continue
-            except (OSError, UnicodeDecodeError):
-                pass
-        elif _OWN_PARQUET.match(name) and path.is_file() and not path.is_symlink():
-            continue
-        foreign.append(name)
-    return [n for n in foreign if not (n.endswith("/") and any(f.startswith(n) for f in foreign if f != n))]
-
-
-def _check_replaceable(out: Path) -> None:
-    """Raise :class:`DataError` unless ``out`` is absent, empty, or a dataset folder ``build`` wrote."""
-    if out.is_symlink() or (out.exists() and not out.is_dir()):
-        raise DataError(f"{out}: exists and is not a dataset folder; refusing to replace it (nothing was changed)")
-    if not out.exists():
-        return
-    foreign = foreign_files(out)
-    if foreign:
-        more = f" and {len(foreign) - 1} more" if len(foreign) > 1 else ""
-        raise DataError(
-            f"{out}: holds {foreign[0]!r}{more}, which 'alignbench build' did not write; refusing to replace "
-            f"the folder (nothing was changed): choose an empty or new --out folder"
-        )
-
-
-def _pid_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
-def _recover(out: Path) -> None:
-    """Clean up after killed builds: restore ``out`` if a kill fell between two renames, and remove
-    the temporary folders of dead builds (only if they hold nothing but build output)."""
-    pattern = re.compile(rf"^\.{re.escape(out.name)}-(build|old)-(\d+)-[0-9a-f]+$")
-    if not out.parent.is_dir():
-        return
-    for path in sorted(out.parent.iterdir()):
-        match = pattern.match(path.name)
-        if not match or not path.is_dir() or path.is_symlink() or _pid_alive(int(match.group(2))):
-            continue
-        if foreign_files(path):
-            continue  # not only ours: leave it for the user
-        if match.group(1) == "old" and not out.exists():
-            os.replace(path, out)
-        else:
-            shutil.rmtree(path)
-
-
-def _swap_in(tmp: Path, out: Path, token: str) -> None:
-    """Make ``tmp`` the new ``out``; the old ``out`` survives a kill at any moment."""
-    from alignbench.fileio import exchange
-
-    if not out.exists():
-        os.replace(tmp, out)
-        return
-    if exchange(tmp, out):
-        shutil.rmtree(tmp)  # it now holds the old dataset
-        return
-    old = out.parent / f".{out.name}-old-{os.getpid()}-{token}"
-    os.replace(out, old)  # a kill here leaves `old`; _recover puts it back on the next build
-    os.replace(tmp, out)
-    shutil.rmtree(old)
-
-
 def build(
     root: str | Path = ".", out: str | Path | None = None, check: bool = False, progress: bool | None = None
 ) -> list[str]:
@@ -258,11 +53,9 @@ def build(
     when the sources do not validate or ``out`` holds files that ``build`` did not write; then
     nothing is written. ``progress`` shows the steps on stderr (default: when it is a terminal).
     """
-    from alignbench.fileio import umask_mode
-
     root = Path(root)
     out = Path(out) if out is not None else root / "data"
-    step = Steps(len(CONFIGS) + 4, on_terminal() if progress is None else progress)
+    step = Steps(WRITE_STEPS + 2, on_terminal() if progress is None else progress)
     try:
         step("reading the sources")
         try:
@@ -274,26 +67,17 @@ def build(
                 ]
             ) from None
         if not check:
-            _check_replaceable(out)
-        _recover(out)
+            check_replaceable(out)
         step("hashing the sources")
         content_hash = source_hash(root)
-        out.parent.mkdir(parents=True, exist_ok=True)
-        token = secrets.token_hex(4)
-        tmp = out.parent / f".{out.name}-build-{os.getpid()}-{token}"
-        tmp.mkdir()
-        try:
-            _write_dataset(bench, tmp, __version__, content_hash, step, agreement_files(root))
-            if check:
-                step(f"comparing with {out}")
-                return stale_files(tmp, out)
-            step(f"replacing {out}")
-            mode = (out.stat().st_mode & 0o7777) if out.is_dir() else umask_mode(0o777)
-            os.chmod(tmp, mode)
-            _swap_in(tmp, out, token)
-            return []
-        finally:
-            if tmp.exists():
-                shutil.rmtree(tmp)
+        return write_folder(
+            bench,
+            out,
+            version=__version__,
+            content_hash=content_hash,
+            card=lambda counts: dataset_card(bench, counts, __version__, content_hash, agreement_files(root)),
+            check=check,
+            step=step,
+        )
     finally:
         step.close()

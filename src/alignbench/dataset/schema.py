@@ -9,7 +9,8 @@ that these dicts, and the Arrow schema derived from them, equal what ``datasets`
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING, Any
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from alignbench.records import LABELS, RELATIONS, DataError
 
@@ -36,6 +37,24 @@ def parquet_path(config: str, tag: str, split: str = SPLIT) -> str:
     return f"{config}/{split}-{tag}.parquet"
 
 
+class ExtraColumns(NamedTuple):
+    """Columns that an imported dataset adds after the standard ones of one config.
+
+    ``features`` maps each column to its serialised feature (as :func:`feature_dict` gives them);
+    ``values`` maps a row's key (``article_id``, ``claim_id``, or ``(claim_a, claim_b)`` for
+    ``alignments``) to that row's values, in ``features`` order (``None`` is null; a row without an
+    entry is all null); ``descriptions`` says what each column holds, for the dataset card.
+    """
+
+    features: Mapping[str, dict[str, Any]]
+    values: Mapping[Any, tuple[Any, ...]]
+    descriptions: Mapping[str, str]
+
+
+#: Extra columns by config (only ``articles``, ``claims`` and ``alignments`` can have them).
+Extras = Mapping[str, ExtraColumns]
+
+
 def _value(dtype: str) -> dict[str, Any]:
     return {"dtype": dtype, "_type": "Value"}
 
@@ -48,8 +67,22 @@ def _list(feature: dict[str, Any]) -> dict[str, Any]:
     return {"feature": feature, "_type": "List"}
 
 
-def feature_dict(config: str) -> dict[str, Any]:
-    """The features of one config in ``datasets``' serialised form (``Features.to_dict()``)."""
+def feature_dict(config: str, extras: Extras | None = None) -> dict[str, Any]:
+    """The features of one config in ``datasets``' serialised form (``Features.to_dict()``),
+    followed by the ``extras`` columns of that config, if any."""
+    feats = _standard_features(config)
+    extra = (extras or {}).get(config)
+    if extra is not None:
+        if config == "pairs":
+            raise DataError("the pairs config takes no extra columns")
+        clash = sorted(set(extra.features) & set(feats))
+        if clash:
+            raise DataError(f"extra column {clash[0]!r} of {config} is a standard column")
+        feats = {**feats, **extra.features}
+    return feats
+
+
+def _standard_features(config: str) -> dict[str, Any]:
     s, i32 = _value("string"), _value("int32")
     if config == "articles":
         names = (
@@ -99,13 +132,22 @@ def _arrow_type(feature: dict[str, Any]) -> pa.DataType:
     raise TypeError(f"no Arrow type for feature {feature!r}")
 
 
-def arrow_schema(config: str, version: str, content_hash: str, split: str = SPLIT) -> pa.Schema:
+def arrow_schema(
+    config: str,
+    version: str,
+    content_hash: str,
+    split: str = SPLIT,
+    extras: Extras | None = None,
+    metadata: Mapping[str, str] | None = None,
+) -> pa.Schema:
     """One config's Arrow schema, its metadata holding the features (as ``datasets`` writes them),
-    the dataset version and the source content hash."""
+    the dataset version, the source content hash, the split and any further ``metadata`` keys
+    (an import records ``source_format`` there)."""
     import pyarrow as pa
 
-    feats = feature_dict(config)
-    ours = {"dataset_version": version, "source_sha256": content_hash, "config": config, "split": split}
+    feats = feature_dict(config, extras)
+    ours = {**(metadata or {}), "dataset_version": version, "source_sha256": content_hash, "config": config}
+    ours["split"] = split
     return pa.schema([(name, _arrow_type(f)) for name, f in feats.items()]).with_metadata(
         {
             b"huggingface": json.dumps({"info": {"features": feats}}).encode("utf-8"),
@@ -114,8 +156,8 @@ def arrow_schema(config: str, version: str, content_hash: str, split: str = SPLI
     )
 
 
-def features(config: str) -> datasets.Features:
+def features(config: str, extras: Extras | None = None) -> datasets.Features:
     """The declared ``datasets.Features`` of one config (imports ``datasets``; ``build`` does not)."""
     from datasets import Features
 
-    return Features.from_dict(feature_dict(config))
+    return Features.from_dict(feature_dict(config, extras))

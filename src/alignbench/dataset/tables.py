@@ -10,11 +10,11 @@ materialised strings.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
 from alignbench.dataset.arrays import numbers, strings, table_from_rows
-from alignbench.dataset.schema import PAIR_COLUMNS, SPLIT, arrow_schema
+from alignbench.dataset.schema import PAIR_COLUMNS, SPLIT, Extras, arrow_schema
 from alignbench.records import LABELS, RELATIONS, SURE_RELATIONS, Benchmark, DataError
 
 if TYPE_CHECKING:
@@ -26,8 +26,27 @@ if TYPE_CHECKING:
 PAIRS_CHUNK_ROWS = 1024 * 1024
 
 
-def _rows(bench: Benchmark, config: str) -> list[dict[str, Any]]:
-    """The rows of a per-record config (ClassLabel columns as integers)."""
+#: The key of a record in :class:`~alignbench.dataset.schema.ExtraColumns` values, by config.
+_ROW_KEY = {
+    "articles": lambda record: record.article_id,
+    "claims": lambda record: record.claim_id,
+    "alignments": lambda record: (record.claim_a, record.claim_b),
+}
+
+
+def _rows(bench: Benchmark, config: str, extras: Extras | None = None) -> list[dict[str, Any]]:
+    """The rows of a per-record config (ClassLabel columns as integers), with its extra columns."""
+    rows = _standard_rows(bench, config)
+    extra = (extras or {}).get(config)
+    if extra is not None:
+        records = {"articles": bench.articles, "claims": bench.claims, "alignments": bench.alignments}[config]
+        names, empty = list(extra.features), (None,) * len(extra.features)
+        for row, record in zip(rows, records, strict=True):
+            row.update(zip(names, extra.values.get(_ROW_KEY[config](record), empty), strict=True))
+    return rows
+
+
+def _standard_rows(bench: Benchmark, config: str) -> list[dict[str, Any]]:
     cluster_of = {a.article_id: a.cluster_id for a in bench.articles}
     if config == "articles":
         return [
@@ -118,13 +137,18 @@ def _tags_column(tags: dict[int, tuple[str, ...]], start: int, stop: int) -> pa.
 
 
 def pairs_tables(
-    bench: Benchmark, version: str, content_hash: str, chunk_rows: int = PAIRS_CHUNK_ROWS, split: str = SPLIT
+    bench: Benchmark,
+    version: str,
+    content_hash: str,
+    chunk_rows: int = PAIRS_CHUNK_ROWS,
+    split: str = SPLIT,
+    metadata: Mapping[str, str] | None = None,
 ) -> Iterator[pa.Table]:
     """The ``pairs`` config in consecutive slices of at most ``chunk_rows`` rows (at least one
     slice, empty if there are no pairs, as ``pq.write_table`` writes one empty row group then)."""
     import pyarrow as pa
 
-    schema = arrow_schema("pairs", version, content_hash, split)
+    schema = arrow_schema("pairs", version, content_hash, split, metadata=metadata)
     cluster_of = {a.article_id: a.cluster_id for a in bench.articles}
     per_claim = {
         "cluster_id": [cluster_of[c.article_id] for c in bench.claims],
@@ -156,16 +180,24 @@ def pairs_tables(
         del part  # hold no slice while the next is made: one slice of strings in memory, not two
 
 
-def tables(bench: Benchmark, config: str, version: str, content_hash: str, split: str = SPLIT) -> Iterator[pa.Table]:
+def tables(
+    bench: Benchmark,
+    config: str,
+    version: str,
+    content_hash: str,
+    split: str = SPLIT,
+    extras: Extras | None = None,
+    metadata: Mapping[str, str] | None = None,
+) -> Iterator[pa.Table]:
     """One config of one split (``bench`` holds that split only) as consecutive Arrow tables (one
     for the per-record configs, slices for ``pairs``) whose schema metadata holds the features, the
-    dataset version, the source hash and the split."""
+    dataset version, the source hash, the split and ``metadata``; ``extras`` adds columns."""
 
-    schema = arrow_schema(config, version, content_hash, split)  # DataError for an unknown config
+    schema = arrow_schema(config, version, content_hash, split, extras, metadata)  # DataError: unknown config
     if config == "pairs":
-        yield from pairs_tables(bench, version, content_hash, split=split)
+        yield from pairs_tables(bench, version, content_hash, split=split, metadata=metadata)
     else:
-        yield table_from_rows(_rows(bench, config), schema)
+        yield table_from_rows(_rows(bench, config, extras), schema)
 
 
 def table(bench: Benchmark, config: str, version: str, content_hash: str) -> pa.Table:

@@ -1,0 +1,285 @@
+"""Write a dataset folder from a :class:`~alignbench.records.Benchmark`, safely: the one writer of
+``alignbench build`` (the bundled ``data/``) and ``alignbench import`` (a peer benchmark).
+
+A folder holds one Parquet file per config and split (``<config>/<split>-<tag>.parquet``) and the
+dataset card ``README.md``. Writing is deterministic (sorted rows, fixed writer settings) and safe:
+
+- it writes into a temporary folder beside the target and swaps it in with one atomic exchange
+  (Linux ``renameat2``), so a kill at any moment leaves the old folder or the new one; where the
+  exchange is not available it renames twice and the next write restores the old folder if a kill
+  fell between the two renames;
+- it replaces only a folder that alignbench wrote (a card with its marker plus Parquet files named
+  as it names them); any other file in the way is an error and nothing is touched;
+- with ``check`` it writes only the temporary folder and lists what differs from the target.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import secrets
+import shutil
+from collections.abc import Callable, Iterable, Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from alignbench.dataset.card import CARD_MARKERS
+from alignbench.dataset.schema import CONFIGS, SPLIT, Extras, file_tag, parquet_path
+from alignbench.dataset.tables import tables
+from alignbench.progress import Steps
+from alignbench.records import Benchmark, DataError
+
+if TYPE_CHECKING:
+    import pyarrow as pa
+
+_OWN_PARQUET = re.compile(r"^(?:" + "|".join(CONFIGS) + r")/[a-z][a-z0-9_]*-[A-Za-z0-9._-]+\.parquet$")
+#: The card text of a folder, given the rows of each config in each split (split -> config -> rows).
+CardWriter = Callable[[dict[str, dict[str, int]]], str]
+#: Steps that :func:`write_folder` reports (besides those of its caller).
+WRITE_STEPS = len(CONFIGS) + 2
+
+
+def _write_parquet(path: Path, parts: Iterable[pa.Table]) -> int:
+    """Write consecutive tables as one Parquet file, a row group per table (as ``pq.write_table``
+    writes a table of up to 1,048,576 rows); return the number of rows."""
+    import pyarrow.parquet as pq
+
+    rows, writer, parts = 0, None, iter(parts)
+    try:
+        while (part := next(parts, None)) is not None:
+            if writer is None:
+                writer = pq.ParquetWriter(
+                    path, part.schema, compression="snappy", use_dictionary=True, write_statistics=True
+                )
+            writer.write_table(part)
+            rows += part.num_rows
+            del part  # (a for loop would keep it while the next part is made)
+    finally:
+        if writer is not None:
+            writer.close()
+    return rows
+
+
+def _write_dataset(
+    bench: Benchmark,
+    folder: Path,
+    version: str,
+    content_hash: str,
+    card: CardWriter,
+    step: Steps,
+    extras: Extras | None,
+    metadata: Mapping[str, str] | None,
+) -> None:
+    counts: dict[str, dict[str, int]] = {}  # split -> config -> rows
+    splits = sorted(bench.splits() or [SPLIT], key=lambda s: (s != SPLIT, s))  # test first
+    for config in CONFIGS:
+        step(f"writing {config}")
+        for split in splits:
+            path = folder / parquet_path(config, file_tag(version, content_hash), split)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            part = bench.split(split)
+            counts.setdefault(split, {})[config] = _write_parquet(
+                path, tables(part, config, version, content_hash, split, extras, metadata)
+            )
+    step("writing the dataset card")
+    (folder / "README.md").write_text(card(counts), encoding="utf-8")
+
+
+def _files(folder: Path) -> dict[str, str]:
+    """{key: relative path}: the key of a Parquet file is its config and split, without the tag."""
+    if not folder.is_dir():
+        return {}
+    out = {}
+    for path in folder.rglob("*"):
+        if path.is_file():
+            name = path.relative_to(folder).as_posix()
+            key = re.sub(r"-v[^/]*\.parquet$", ".parquet", name) if _OWN_PARQUET.match(name) else name
+            out[key] = name
+    return out
+
+
+def _same_rows(a: Any, b: Any, batch_rows: int = 65_536) -> bool:
+    """Whether two ``pq.ParquetFile`` hold equal rows, read a slice at a time (row groups may differ)."""
+
+    def batches(f: Any) -> Any:
+        return (batch for batch in f.iter_batches(batch_size=batch_rows) if batch.num_rows)
+
+    xs, ys = batches(a), batches(b)
+    x, y = next(xs, None), next(ys, None)
+    while x is not None and y is not None:
+        n = min(x.num_rows, y.num_rows)
+        if not x.slice(0, n).equals(y.slice(0, n)):
+            return False
+        x = x.slice(n) if n < x.num_rows else next(xs, None)
+        y = y.slice(n) if n < y.num_rows else next(ys, None)
+    return x is None and y is None
+
+
+def _parquet_difference(built: Path, existing: Path) -> str | None:
+    """What differs between two Parquet files (rows, or only the schema metadata), None if nothing."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    with pq.ParquetFile(built) as new:
+        try:
+            with pq.ParquetFile(existing) as old:
+                if new.metadata.num_rows != old.metadata.num_rows or not new.schema_arrow.equals(old.schema_arrow):
+                    return "rows differ"
+                if not _same_rows(new, old):
+                    return "rows differ"
+                if not new.schema_arrow.equals(old.schema_arrow, check_metadata=True):
+                    return "version or source hash differs"
+        except (pa.ArrowException, OSError):
+            return "not a readable Parquet file"
+    return None
+
+
+def stale_files(built: Path, existing: Path) -> list[str]:
+    """Files of ``existing`` that differ from ``built`` (Parquet compared by contents, not bytes)."""
+    stale = []
+    new, old = _files(built), _files(existing)
+    for key in sorted(new.keys() | old.keys()):
+        if key not in old:
+            stale.append(f"{new[key]} is missing")
+        elif key not in new:
+            stale.append(f"{old[key]} should not be there")
+        elif key.endswith(".parquet"):
+            difference = _parquet_difference(built / new[key], existing / old[key])
+            renamed = f" (expected name {new[key]})" if new[key] != old[key] else ""
+            if difference:
+                stale.append(f"{old[key]} is stale ({difference}){renamed}")
+            elif renamed:
+                stale.append(f"{old[key]} is stale{renamed}")
+        elif (built / new[key]).read_bytes() != (existing / old[key]).read_bytes():
+            stale.append(f"{old[key]} is stale")
+    return stale
+
+
+def foreign_files(folder: Path) -> list[str]:
+    """Files of ``folder`` that alignbench did not write (its card and its Parquet files)."""
+    foreign = []
+    for path in sorted(folder.rglob("*")):
+        name = path.relative_to(folder).as_posix()
+        if path.is_dir() and not path.is_symlink():
+            if "/" in name or name not in CONFIGS:
+                foreign.append(name + "/")
+            continue
+        if name == "README.md" and path.is_file() and not path.is_symlink():
+            try:
+                text = path.read_text(encoding="utf-8")
+                if any(marker in text for marker in CARD_MARKERS):
+                    continue
+            except (OSError, UnicodeDecodeError):
+                pass
+        elif _OWN_PARQUET.match(name) and path.is_file() and not path.is_symlink():
+            continue
+        foreign.append(name)
+    return [n for n in foreign if not (n.endswith("/") and any(f.startswith(n) for f in foreign if f != n))]
+
+
+def check_replaceable(out: Path, command: str = "alignbench build") -> None:
+    """Raise :class:`DataError` unless ``out`` is absent, empty, or a dataset folder alignbench wrote."""
+    if out.is_symlink() or (out.exists() and not out.is_dir()):
+        raise DataError(f"{out}: exists and is not a dataset folder; refusing to replace it (nothing was changed)")
+    if not out.exists():
+        return
+    foreign = foreign_files(out)
+    if foreign:
+        more = f" and {len(foreign) - 1} more" if len(foreign) > 1 else ""
+        raise DataError(
+            f"{out}: holds {foreign[0]!r}{more}, which '{command}' did not write; refusing to replace "
+            f"the folder (nothing was changed): choose an empty or new --out folder"
+        )
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+TEMP_NAME = r"\.{name}-(build|old)-(\d+)-[0-9a-f]+"
+
+
+def _recover(out: Path) -> None:
+    """Clean up after killed builds: restore ``out`` if a kill fell between two renames, and remove
+    the temporary folders of dead builds (only if they hold nothing but build output)."""
+    pattern = re.compile("^" + TEMP_NAME.format(name=re.escape(out.name)) + "$")
+    if not out.parent.is_dir():
+        return
+    for path in sorted(out.parent.iterdir()):
+        match = pattern.match(path.name)
+        if not match or not path.is_dir() or path.is_symlink() or _pid_alive(int(match.group(2))):
+            continue
+        if foreign_files(path):
+            continue  # not only ours: leave it for the user
+        if match.group(1) == "old" and not out.exists():
+            os.replace(path, out)
+        else:
+            shutil.rmtree(path)
+
+
+def _swap_in(tmp: Path, out: Path, token: str) -> None:
+    """Make ``tmp`` the new ``out``; the old ``out`` survives a kill at any moment."""
+    from alignbench.fileio import exchange
+
+    if not out.exists():
+        os.replace(tmp, out)
+        return
+    if exchange(tmp, out):
+        shutil.rmtree(tmp)  # it now holds the old dataset
+        return
+    old = out.parent / f".{out.name}-old-{os.getpid()}-{token}"
+    os.replace(out, old)  # a kill here leaves `old`; _recover puts it back on the next build
+    os.replace(tmp, out)
+    shutil.rmtree(old)
+
+
+def write_folder(
+    bench: Benchmark,
+    out: str | Path,
+    *,
+    version: str,
+    content_hash: str,
+    card: CardWriter,
+    extras: Extras | None = None,
+    metadata: Mapping[str, str] | None = None,
+    check: bool = False,
+    step: Steps | None = None,
+    command: str = "alignbench build",
+) -> list[str]:
+    """Write ``bench`` (every split of it) as the dataset folder ``out``; with ``check``, only compare.
+
+    ``card`` makes the dataset card from the row counts; ``extras`` adds columns to configs and
+    ``metadata`` keys to every file's schema metadata. Returns the stale files found by ``check``
+    (empty after a write). Raises :class:`DataError` when ``out`` holds files that alignbench did
+    not write (``command`` names the command in the message); then nothing is written.
+    """
+    from alignbench.fileio import umask_mode
+
+    out = Path(out)
+    step = step if step is not None else Steps(WRITE_STEPS, False)
+    if not check:
+        check_replaceable(out, command)
+    _recover(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    token = secrets.token_hex(4)
+    tmp = out.parent / f".{out.name}-build-{os.getpid()}-{token}"
+    tmp.mkdir()
+    try:
+        _write_dataset(bench, tmp, version, content_hash, card, step, extras, metadata)
+        if check:
+            step(f"comparing with {out}")
+            return stale_files(tmp, out)
+        step(f"replacing {out}")
+        mode = (out.stat().st_mode & 0o7777) if out.is_dir() else umask_mode(0o777)
+        os.chmod(tmp, mode)
+        _swap_in(tmp, out, token)
+        return []
+    finally:
+        if tmp.exists():
+            shutil.rmtree(tmp)
