@@ -7,9 +7,9 @@ import pyarrow.parquet as pq
 import pytest
 from fixture import make_article
 
-from alignbench.dataset.writer import _write_parquet
 from alignbench.dataset.schema import PAIR_COLUMNS, arrow_schema
 from alignbench.dataset.tables import pair_index, pairs_tables, table
+from alignbench.dataset.writer import _write_parquet
 from alignbench.records import LABELS, Alignment, Benchmark, Claim
 
 VERSION, HASH = "9.9.9", "ab" * 32

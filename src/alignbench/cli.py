@@ -60,6 +60,36 @@ def _cmd_build(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_import(args: argparse.Namespace) -> int:
+    from alignbench.dataset.ists_import import import_ists2016
+
+    result = import_ists2016(args.src, args.output, check=args.check)
+    for warning in result.warnings:
+        print(f"alignbench import: warning: {warning}", file=sys.stderr)
+    counts = "; ".join(
+        f"{subset} " + ", ".join(f"{split} {n}" for split, n in splits.items())
+        for subset, splits in result.pairs.items()
+    )
+    if args.check:
+        for items in result.stale.values():
+            for item in items:
+                print(f"{args.output}/{item}", file=sys.stderr)
+        if result.stale:
+            print(
+                f"alignbench import --check: {args.output} is out of date: run 'alignbench import {args.format} "
+                f"{args.src} -o {args.output}'",
+                file=sys.stderr,
+            )
+            return 1
+        print(f"alignbench import --check: {args.output} matches {args.src} (sentence pairs: {counts})")
+        return 0
+    print(
+        f"alignbench import: wrote {', '.join(map(str, result.folders))} (sentence pairs: {counts}; "
+        f"{len(result.warnings)} warning(s))"
+    )
+    return 0
+
+
 def _load_gold(args: argparse.Namespace) -> tuple[Benchmark, dict[str, Any]]:
     """The benchmark to score against (bundled, or ``--data DIR``) and its version metadata."""
     from alignbench.dataset.load import dataset_metadata, load_benchmark
@@ -429,6 +459,19 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", default=None, metavar="DIR", help="the dataset folder (default: ROOT/data)")
     p.add_argument("--check", action="store_true", help="do not write: exit 1 if the dataset folder is stale")
     p.set_defaults(func=_cmd_build)
+
+    p = sub.add_parser(
+        "import",
+        help="import a peer benchmark you downloaded (ists2016) as dataset folders",
+        description="Import the SemEval-2016 Task 2 (iSTS) release at SRC: one dataset folder per subset "
+        "(OUT/headlines, OUT/images, OUT/answers-students), each with a train and a test split. The release has "
+        "no licence: keep OUT to yourself.",
+    )
+    p.add_argument("format", choices=["ists2016"], help="the benchmark's format")
+    p.add_argument("src", metavar="SRC", help="the release folder (holding train/, test/ and SHA256SUMS)")
+    p.add_argument("-o", "--output", required=True, metavar="OUT", help="the folder to write the datasets into")
+    p.add_argument("--check", action="store_true", help="do not write: exit 1 if OUT is not what importing SRC gives")
+    p.set_defaults(func=_cmd_import)
 
     from alignbench.views import FORMATS
 

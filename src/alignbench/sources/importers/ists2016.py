@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import hashlib
 import itertools
+from collections import Counter
 from pathlib import Path
 from typing import NamedTuple
 
@@ -88,13 +89,15 @@ class IstsLink(NamedTuple):
 
 
 class IstsSplit(NamedTuple):
-    """One subset's split: its records, its links with iSTS extras, and every warning."""
+    """One subset's split: its records, its links with iSTS extras, every warning, and how many
+    alignment lines of the ``.wa`` file carry each type string (``NOALI`` and ``SPE1_FACT`` included)."""
 
     subset: str
     split: str
     benchmark: Benchmark
     links: tuple[IstsLink, ...]
     warnings: tuple[str, ...]
+    line_types: tuple[tuple[str, int], ...] = ()
 
 
 def cluster_id(subset: str, split: str, pair_id: int) -> str:
@@ -229,6 +232,7 @@ def _article(subset: str, split: str, cluster: str, side: int, sentence: str) ->
         kept_ranges=((0, len(sentence)),),
         notes=f"iSTS-2016 {split} {subset}, pair {pair_number(cluster)}, sentence {side}: the tokenised '// ' line of the .wa file",
         raw_text=sentence,
+        split=split,
     )
 
 
@@ -325,7 +329,8 @@ def read_split(root: str | Path, subset: str, split: str, expected: int | None =
     )
     if expected is not None and len(wa.pairs) != expected:
         warnings.append(f"{wa_path}: {len(wa.pairs)} pairs, the release documents {expected}")
-    return IstsSplit(subset, split, benchmark, tuple(links), tuple(warnings))
+    line_types = Counter(a.type for pair in wa.pairs for a in pair.alignments)
+    return IstsSplit(subset, split, benchmark, tuple(links), tuple(warnings), tuple(sorted(line_types.items())))
 
 
 def read_release(root: str | Path) -> dict[tuple[str, str], IstsSplit]:
