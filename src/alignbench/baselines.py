@@ -200,6 +200,8 @@ TOO_FEW_MARK = "†"
 
 
 def _cell(report: Report, name: str) -> str:
+    if name not in report.metrics:  # e.g. ists.F1Ali asked of a report that is not on an iSTS import
+        return "-"
     value = report.metrics[name]
     ci = report.ci.get(name)
     text = f"{value:.3f} [{ci[0]:.3f}, {ci[1]:.3f}]" if ci else f"{value:.3f}"
@@ -251,6 +253,8 @@ def leaderboard(reports: list[Report], fmt: str = "markdown", names: list[str] |
         for r in ordered:
             for name in names:
                 ci = r.ci.get(name, ["", ""])
+                if name not in r.metrics:
+                    continue
                 row = [r.system["name"], r.system.get("decoder", ""), r.threshold["value"], name, repr(r.metrics[name])]
                 writer.writerow([*row, *ci])
         return out.getvalue()

@@ -87,6 +87,39 @@ def _point_metrics(
     return values, supports
 
 
+def _add_ists(
+    bench: Benchmark,
+    space: CandidateSpace,
+    label: np.ndarray,
+    values: dict[str, float],
+    supports: dict[str, int],
+    ci: dict[str, list[float]],
+    resamples: int,
+    seed: int,
+) -> None:
+    """Add the iSTS measure (``ists.F1Ali``, ``ists.F1Type``) with CIs over sentence pairs.
+
+    The resamples are drawn with the same seed over the sentence pairs; an iSTS pair is one
+    article pair, so from 30 pairs on they are the very resamples of the other metrics.
+    """
+    from alignbench.scoring.ists import decided_sums, resampled_f1
+
+    decided = np.flatnonzero(label != NONE)
+    sums = decided_sums(bench, space.claim_ids, space.cand_a[decided], space.cand_b[decided], label[decided])
+    point = sums.score()
+    values["ists.F1Ali"], values["ists.F1Type"] = point.f1, point.type_f1
+    supports["ists.sentence_pairs"] = len(sums.pairs)
+    if resamples > 0 and sums.pairs:
+
+        def statistic(weights: np.ndarray) -> dict[str, np.ndarray]:
+            f1, typed = resampled_f1(sums, weights)
+            return {"ists.F1Ali": f1, "ists.F1Type": typed}
+
+        for name, summary in bootstrap(statistic, len(sums.pairs), resamples, seed).items():
+            if summary.interval is not None:
+                ci[name] = list(summary.interval)
+
+
 def evaluate(
     bench: Benchmark,
     predictions: PredictionArrays,
@@ -103,7 +136,8 @@ def evaluate(
     """Score ``predictions`` on ``bench``. Inputs are never modified; nothing is rounded.
 
     ``system`` is ``{"name": ..., "params": {...}}``; ``threshold`` is ``{"value": ..., "origin":
-    ...}`` (how decisions were made); ``dataset`` carries version and source hash.
+    ...}`` (how decisions were made); ``dataset`` carries version and source hash, and
+    ``source_format: ists2016`` for an iSTS import, whose reports add the task's own measure.
     """
     space = space if space is not None else CandidateSpace(bench)
     score = np.full(space.size, -np.inf)
@@ -132,6 +166,11 @@ def evaluate(
             if summary.interval is not None:
                 ci[str(metric)] = list(summary.interval)
 
+    boot_metrics = "pair metrics and rank.AP"
+    if (dataset or {}).get("source_format") == "ists2016":
+        boot_metrics += "; ists.* over sentence pairs"
+        _add_ists(bench, space, label, values, supports, ci, resamples, seed)
+
     rows = []
     if per_pair:
         for k in all_pairs:
@@ -155,7 +194,7 @@ def evaluate(
             "unit": unit_kind,
             "n_units": n_units,
             "numpy_version": np.__version__,
-            "metrics": "pair metrics and rank.AP",
+            "metrics": boot_metrics,
             "min_support": MIN_SUPPORT,
             "too_few_to_test": too_few_to_test(list(values), supports),
         },

@@ -28,7 +28,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from alignbench.records import REVERSED_RELATION, Benchmark, DataError
+from alignbench.records import LABELS, REVERSED_RELATION, Benchmark, DataError
 from alignbench.sources.importers.ists2016 import claim_tokens
 
 #: Single-character tokens that the measure ignores.
@@ -239,3 +239,34 @@ def chunk_links(benchmark: Benchmark, links: Iterable[tuple[str, str, str]]) -> 
             claim_a, claim_b, relation = claim_b, claim_a, REVERSED_RELATION.get(relation, relation)
         result.setdefault(cluster, []).append(ChunkLink(tokens[claim_a], tokens[claim_b], frozenset({relation})))
     return result
+
+
+def decided_sums(
+    benchmark: Benchmark, claim_ids: Sequence[str], a: np.ndarray, b: np.ndarray, label: np.ndarray
+) -> IstsSums:
+    """Per-pair sums of decided links (claim positions ``a``, ``b`` in ``claim_ids``, label ids not
+    ``none``) against the benchmark's gold links, both mapped to relations."""
+    gold = chunk_links(benchmark, ((x.claim_a, x.claim_b, x.relation) for x in benchmark.alignments))
+    system = chunk_links(
+        benchmark,
+        (
+            (claim_ids[i], claim_ids[j], LABELS[k])
+            for i, j, k in zip(a.tolist(), b.tolist(), label.tolist(), strict=True)
+        ),
+    )
+    return sums(gold, system, pair_sentences(benchmark))
+
+
+def resampled_f1(s: IstsSums, weights: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """F1 Ali and type F1 of each resample (a row of ``weights``: how often each pair is drawn).
+
+    A precision or recall with no weight behind it is undefined (NaN), and an F1 is NaN only when
+    both of its sides are, as for alignbench's own metrics inside the bootstrap.
+    """
+    from alignbench.scoring.metrics import _f1, _ratio
+
+    w = np.asarray(weights, dtype=np.float64)
+    system_total, gold_total = w @ s.system_total, w @ s.gold_total
+    f1 = _f1(_ratio(w @ s.system_matched, system_total, np.nan), _ratio(w @ s.gold_matched, gold_total, np.nan))
+    typed = _f1(_ratio(w @ s.system_typed, system_total, np.nan), _ratio(w @ s.gold_typed, gold_total, np.nan))
+    return f1, typed

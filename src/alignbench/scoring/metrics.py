@@ -14,6 +14,8 @@ Notation (pooled over all article pairs of the split): G = gold links, S = sure 
   with at least one sure link, in both directions. Absent candidates rank below every present one;
   ties are broken pessimistically (gold after equal scores).
 - ``unique.*``: claims predicted to have no decided link vs claims with no gold link.
+- ``ists.F1Ali``, ``ists.F1Type``: the iSTS task's token-level alignment F1 and alignbench's
+  mapped type F1 (:mod:`alignbench.scoring.ists`), only in reports on an iSTS import.
 
 Division by zero gives 0 (as scikit-learn's ``zero_division=0``); every F1 is ``2PR/(P+R)``.
 Nothing rounds: only the report formatters do.
@@ -46,6 +48,7 @@ _MEASURES = {
     "macro": ("F1",),
     "rank": ("AP", "MRR", "R"),
     "unique": ("P", "R", "F1"),
+    "ists": ("F1Ali", "F1Type"),
 }
 _METRIC_RE = re.compile(r"^([a-z]+)\.([A-Za-z0-9]+)(?:@(.+))?$")
 
@@ -98,6 +101,9 @@ ALL_METRICS: tuple[Metric, ...] = (
     *(Metric("rank", "R", str(k)) for k in RECALL_CUTOFFS),
     *(Metric("unique", m) for m in _MEASURES["unique"]),
 )
+#: The iSTS task's own measure (:mod:`alignbench.scoring.ists`), reported on iSTS imports only.
+ISTS_METRICS: tuple[Metric, ...] = tuple(Metric("ists", m) for m in _MEASURES["ists"])
+ALL_METRICS += ISTS_METRICS
 
 
 def metric_names(selection: list[Metric] | None = None) -> list[str]:
@@ -198,7 +204,7 @@ def gold_support(metric: Metric | str, supports: dict[str, int]) -> int | None:
     ``link.*`` and ``rank.AP``: sure links; ``strict.*`` and ``labeled.*``: gold links;
     ``relation.*@r``: gold links of relation r; ``macro.F1``: the smallest of those among the
     relations it averages; ``rank.MRR`` and ``rank.R@k``: query claims; ``unique.*``: claims with no
-    gold link. None for a name that is not a metric.
+    gold link; ``ists.*``: sentence pairs. None for a name that is not a metric.
     """
     try:
         m = parse_metric(metric) if isinstance(metric, str) else metric
@@ -213,6 +219,7 @@ def gold_support(metric: Metric | str, supports: dict[str, int]) -> int | None:
         "relation": f"gold.{m.param}",
         "rank": "sure_links" if m.measure == "AP" else "query_claims",
         "unique": "gold_unique_claims",
+        "ists": "ists.sentence_pairs",
     }[m.family]
     return int(supports.get(key, 0))
 
