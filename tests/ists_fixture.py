@@ -123,3 +123,43 @@ def write_release(root: Path, wa: str = WA, chunks1: str = CHUNKS1, chunks2: str
     base.with_name(base.name + ".sent1.chunk.txt").write_text(chunks1, encoding="utf-8")
     base.with_name(base.name + ".sent2.chunk.txt").write_text(chunks2, encoding="utf-8")
     return root
+
+
+#: Pairs of the fixture written for each (split, subset) by :func:`write_full_release`: the first
+#: N blocks of :data:`WA`, so that every file has its own count.
+FULL_PAIRS: dict[tuple[str, str], int] = {
+    ("train", "headlines"): 3,
+    ("test", "headlines"): 2,
+    ("train", "images"): 2,
+    ("test", "images"): 1,
+    ("train", "answers-students"): 1,
+    ("test", "answers-students"): 3,
+}
+
+
+def first_pairs(n: int) -> tuple[str, str, str]:
+    """The ``.wa`` text and the two chunk files of the fixture's first ``n`` pairs."""
+    blocks = WA.split('<sentence id="')[1:]
+    wa = "".join('<sentence id="' + block for block in blocks[:n])
+    return wa, *("".join(line + "\n" for line in text.splitlines()[:n]) for text in (CHUNKS1, CHUNKS2))
+
+
+def write_full_release(root: Path) -> Path:
+    """Every file of the release layout that the importer reads (all subsets, both splits, with
+    the fixture's first :data:`FULL_PAIRS` pairs) and a matching ``SHA256SUMS``; return root."""
+    import hashlib
+
+    from alignbench.sources.importers.ists2016 import RELEASE_FILES
+
+    sums = []
+    for key, base_name in sorted(RELEASE_FILES.items()):
+        base = root / base_name
+        base.parent.mkdir(parents=True, exist_ok=True)
+        for suffix, text in zip(
+            (".wa", ".sent1.chunk.txt", ".sent2.chunk.txt"), first_pairs(FULL_PAIRS[key]), strict=True
+        ):
+            path = base.with_name(base.name + suffix)
+            path.write_text(text, encoding="utf-8")
+            sums.append(f"{hashlib.sha256(text.encode()).hexdigest()}  {base_name}{suffix}")
+    (root / "SHA256SUMS").write_text("\n".join(sums) + "\n", encoding="utf-8")
+    return root

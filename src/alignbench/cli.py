@@ -98,6 +98,9 @@ def _load_gold(args: argparse.Namespace) -> tuple[Benchmark, dict[str, Any]]:
     bench = load_benchmark(args.data, split)
     meta = dataset_metadata(args.data, split)
     dataset = {"dataset_version": meta.get("dataset_version"), "source_sha256": meta.get("source_sha256")}
+    for key in ("source_format", "subset"):  # an import's: eval adds the benchmark's own measure
+        if key in meta:
+            dataset[key] = meta[key]
     return bench, dataset
 
 
@@ -361,6 +364,31 @@ def _cmd_run(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_export_wa(args: argparse.Namespace) -> int:
+    from alignbench.records import LABELS, DataError
+    from alignbench.scoring.predictions import read_predictions
+    from alignbench.scoring.space import CandidateSpace
+    from alignbench.views.wa import write_wa
+
+    _check_output(args.output, args.predictions)
+    bench, dataset = _load_gold(args)
+    if dataset.get("source_format") != "ists2016":
+        raise DataError(
+            f"{args.data}: not an iSTS-2016 import (made by 'alignbench import ists2016'); the .wa format needs its sentence pairs"
+        )
+    space = CandidateSpace(bench)
+    preds = read_predictions(args.predictions, space)
+    decided = preds.index[preds.label != LABELS.index("none")]
+    labels = preds.label[preds.label != LABELS.index("none")]
+    ids = space.claim_ids
+    links = [
+        (ids[a], ids[b], LABELS[k])
+        for a, b, k in zip(space.cand_a[decided].tolist(), space.cand_b[decided].tolist(), labels.tolist(), strict=True)
+    ]
+    _emit(write_wa(bench, links), args.output)
+    return 0
+
+
 def _cmd_list(args: argparse.Namespace) -> int:
     from alignbench.aligners import REGISTRY
     from alignbench.baselines import config_names
@@ -519,6 +547,19 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--system", default=None, help=argparse.SUPPRESS)
     _add_run_options(p)
     p.set_defaults(func=_cmd_run)
+
+    p = sub.add_parser(
+        "export-wa",
+        help="write a prediction file on an iSTS import in the task's .wa system format",
+        description="Write the decided links (label != none) of a prediction file in the iSTS .wa system format, "
+        "so that the task's official scorer can be run on it. Every chunk is either aligned or NOALI; relations are "
+        "written as EQUI 5, SPE1 4, SPE2 4, OPPO 4, SIMI 3 (related).",
+    )
+    p.add_argument("predictions", metavar="PREDICTIONS", help="a JSON Lines prediction file")
+    p.add_argument("--data", required=True, metavar="DIR", help="a dataset folder made by 'alignbench import ists2016'")
+    p.add_argument("--split", default="test", help="the split the predictions are for (default: test)")
+    p.add_argument("-o", "--output", default=None, metavar="FILE", help="write to FILE (atomically) instead of stdout")
+    p.set_defaults(func=_cmd_export_wa)
 
     p = sub.add_parser("list", help="list the built-in aligners and baseline configs")
     p.add_argument("--baselines-dir", default=None, metavar="DIR", help="(default: the installed configs)")

@@ -97,6 +97,14 @@ def subset_records(splits: list[IstsSplit]) -> tuple[Benchmark, ExtraColumns]:
 _TEMP = re.compile(r"^\.(" + "|".join(map(re.escape, SUBSETS)) + r")-(build|old)-\d+-[0-9a-f]+$")
 
 
+def _concerning(sums: list[str], subset: str) -> list[str]:
+    """The checksum warnings that a subset's card lists: those naming one of its files, and those
+    naming no file that another subset reads (an unreadable ``SHA256SUMS``, a README...)."""
+    mine = release_files(subset)
+    others = [f for s in SUBSETS if s != subset for f in release_files(s)]
+    return [w for w in sums if any(f" {f} " in w for f in mine) or not any(f" {f} " in w for f in others)]
+
+
 def check_out(out: Path) -> None:
     """Raise a one-line :class:`DataError` unless ``out`` is absent, empty, or holds only folders
     that an import wrote (``headlines``... and the writer's temporary folders)."""
@@ -151,7 +159,7 @@ def import_ists2016(
             warnings += found
             bench, extra = subset_records(splits)
             content_hash = release_hash(src, subset)
-            card_warnings = [relative(w, src) for w in (*sums, *found)]
+            card_warnings = [relative(w, src) for w in (*_concerning(sums, subset), *found)]
 
             card = functools.partial(
                 ists_card,
