@@ -109,3 +109,21 @@ def test_size_category_follows_the_hub_names():
         "1M<n<10M",
         "10M<n<100M",
     ]
+
+
+def test_extra_columns_follow_the_standard_ones_as_datasets_declares_them():
+    from datasets import Features, Value
+
+    from alignbench.dataset.ists_import import EXTRA_DESCRIPTIONS, EXTRA_FEATURES
+    from alignbench.dataset.schema import ExtraColumns
+
+    extras = {"alignments": ExtraColumns(EXTRA_FEATURES, {}, EXTRA_DESCRIPTIONS)}
+    s = Value("string")
+    reference = Features({**declared("alignments"), "ists_type": s, "ists_score": Value("int32"), "group_id": s})
+    assert features("alignments", extras) == reference
+    schema = arrow_schema("alignments", "1.2.3", "cd" * 32, "train", extras, {"source_format": "ists2016"})
+    assert schema.remove_metadata().equals(reference.arrow_schema.remove_metadata())
+    assert json.loads(schema.metadata[METADATA_KEY])["source_format"] == "ists2016"
+    assert feature_dict("claims", extras) == declared("claims").to_dict()  # other configs unchanged
+    with pytest.raises(DataError, match="standard column"):
+        feature_dict("alignments", {"alignments": ExtraColumns({"relation": EXTRA_FEATURES["group_id"]}, {}, {})})
