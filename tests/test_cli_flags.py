@@ -151,7 +151,7 @@ def test_corrupt_parquet_under_data_is_a_one_line_error(tmp_path, capsys):
 
     data = tmp_path / "data"
     shutil.copytree(ROOT / "data", data)
-    (victim,) = (data / "claims").glob("*.parquet")
+    (victim,) = (data / "claims").glob("test-*.parquet")
     victim.write_bytes(victim.read_bytes()[:100] + b"garbage" * 50)
     assert main(["eval", "--aligner", "tfidf", "--data", str(data)]) == 1
     err = capsys.readouterr().err

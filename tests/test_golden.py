@@ -14,7 +14,7 @@ from alignbench.sources.corpus import load_sources
 
 
 def test_golden_counts():
-    bench = load_sources(ROOT)
+    bench = load_sources(ROOT).split("test")
     assert [a.article_id for a in bench.articles] == ["wonsan-a", "wonsan-b"]
     assert Counter(c.article_id for c in bench.claims) == {"wonsan-a": 42, "wonsan-b": 35}
     assert Counter(link.relation for link in bench.alignments) == {
@@ -27,7 +27,7 @@ def test_golden_counts():
 
 
 def test_golden_items():
-    bench = load_sources(ROOT)
+    bench = load_sources(ROOT).split("test")
     claims = {c.claim_id: c for c in bench.claims}
     assert claims["wonsan-a-010"].text == "The projectiles flew about 70-100 kilometers"
     assert (claims["wonsan-a-010"].start, claims["wonsan-a-010"].end) == (452, 496)
@@ -48,7 +48,7 @@ def test_golden_items():
 
 
 def test_metadata_records_unknowns_and_credit():
-    bench = load_sources(ROOT)
+    bench = load_sources(ROOT).split("test")
     a, b = bench.articles
     assert (a.source, a.title, a.published, a.url) == ("unknown", None, None, None)
     assert (b.source, b.credit, b.aggregator) == ("ABC News", "Reuters/AP", "inkl")
@@ -58,5 +58,5 @@ def test_metadata_records_unknowns_and_credit():
 
 
 def test_seeds_are_byte_identical_to_corpus():
-    for article in load_sources(ROOT).articles:
+    for article in load_sources(ROOT).split("test").articles:
         assert (ROOT / article.seed).read_bytes() == article.raw_text.encode("utf-8")

@@ -14,7 +14,9 @@ from alignbench.sources.corpus import load_sources
 
 
 def test_load_benchmark_equals_the_sources():
-    assert alignbench.load_benchmark() == load_sources(ROOT)
+    sources = load_sources(ROOT)
+    assert alignbench.load_benchmark() == sources.split("test")
+    assert alignbench.load_benchmark(split="diagnostic") == sources.split("diagnostic")
 
 
 def test_load_returns_datasets_with_features():
@@ -40,7 +42,7 @@ def test_load_reads_a_rebuilt_folder_not_a_stale_cache(sources):
 def test_bad_config_split_and_folder_are_one_line_errors(tmp_path):
     with pytest.raises(DataError, match="unknown config 'claim'"):
         alignbench.load("claim")
-    with pytest.raises(DataError, match=r"no split 'train' \(this dataset has: test\)"):
+    with pytest.raises(DataError, match=r"no split .train. \(this dataset has: test, diagnostic\)"):
         alignbench.load("claims", split="train")
     with pytest.raises(DataError, match=r"no test-\*\.parquet files, expected one"):
         alignbench.load("claims", data_dir=tmp_path)

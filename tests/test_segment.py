@@ -36,7 +36,7 @@ def test_quotes_ranges_and_headlines():
 
 
 def test_seed_sentence_counts_and_offsets():
-    bench = load_sources(ROOT)
+    bench = load_sources(ROOT).split("test")
     counts = {}
     for article in bench.articles:
         spans = sentences(article.raw_text, article.kept_ranges)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -61,7 +62,10 @@ def _claim(cid: str, aid: str, text: str, span: str) -> dict:
 
 
 def add_synthetic_cluster(root: Path, synthetic: object = True, split: object = "diagnostic") -> None:
-    """Write a two-article synthetic cluster (one contradiction) into a source tree."""
+    """Write a two-article synthetic cluster (one contradiction) into a source tree, in place of the
+    project's own diagnostic clusters (so that the split holds only this one)."""
+    for folder in [*root.glob("corpus/diag-*"), *root.glob("annotations/diag-*")]:
+        shutil.rmtree(folder)
     corpus, notes = root / "corpus" / CLUSTER, root / "annotations" / CLUSTER
     corpus.mkdir(parents=True)
     notes.mkdir(parents=True)
