@@ -42,8 +42,8 @@ def check_output(output: str | Path, inputs: Iterable[str | Path | None]) -> Non
 
 
 @contextlib.contextmanager
-def atomic_writer(path: str | Path) -> Iterator[TextIO]:
-    """A text handle whose contents replace ``path`` only when the block ends without error."""
+def atomic_writer(path: str | Path, binary: bool = False) -> Iterator[TextIO]:
+    """A text (or ``binary``) handle whose contents replace ``path`` only when the block ends without error."""
     target = _target(path)
     if target.is_dir():
         raise IsADirectoryError(21, "Is a directory", str(path))
@@ -54,7 +54,7 @@ def atomic_writer(path: str | Path) -> Iterator[TextIO]:
         mode = umask_mode()
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+        with os.fdopen(fd, "wb") if binary else os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
             yield handle
         os.chmod(tmp, mode)
         os.replace(tmp, target)
@@ -67,6 +67,12 @@ def write_text_atomic(path: str | Path, text: str) -> None:
     """Write ``text`` to ``path`` so that readers see the old file or the new one, never half."""
     with atomic_writer(path) as handle:
         handle.write(text)
+
+
+def write_bytes_atomic(path: str | Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` atomically, like :func:`write_text_atomic`."""
+    with atomic_writer(path, binary=True) as handle:
+        handle.write(data)  # type: ignore[arg-type]
 
 
 def sha256_file(path: str | Path) -> str:

@@ -229,3 +229,13 @@ def format_report(report: Report, fmt: str = "table", names: list[str] | None = 
                     writer.writerow([*row, str(name in pair_few).lower()])
         return out.getvalue()
     raise DataError(f"unknown format {fmt!r} (expected one of {', '.join(FORMATS)})")
+
+
+def header_lines(report: Report) -> list[str]:
+    """The report's provenance lines (versions, dataset, system, threshold, supports, CI method), each one safe line."""
+    return _header_lines(report)
+
+
+def metric_rows(report: Report, names: list[str] | None = None) -> list[tuple[str, str, str, str]]:
+    """(name, value, CI, note) of the report's metrics, rounded as every format rounds them."""
+    return _rows(report, names or metric_names())
