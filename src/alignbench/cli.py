@@ -454,6 +454,61 @@ def _cmd_agree(args: argparse.Namespace) -> int:
     return 0
 
 
+def _explain_flags(args: argparse.Namespace) -> str | None:
+    """Check ``explain``'s flags before any work; return the curve format (None: no --curve)."""
+    if not args.aligner:
+        given = [f"--{f.replace('_', '-')}" for f in RUN_FLAGS if getattr(args, f) not in (None, [])]
+        if given or args.baselines_dir:
+            _usage(f"{given[0] if given else '--baselines-dir'} applies only with --aligner, not with --predictions")
+    if args.output is None and args.curve is None:
+        _usage("give -o PAGE.html (the page) and/or --curve FILE (the precision-recall curve)")
+    _check_numbers(args)
+    fmt = args.format
+    if args.curve is not None and fmt is None:
+        fmt = Path(args.curve).suffix.lower().lstrip(".")
+        if fmt not in ("pdf", "svg"):
+            _usage(f"--curve {args.curve}: name a .pdf or .svg file, or give --format pdf|svg")
+    elif fmt is not None and args.curve is None:
+        _usage("--format sets the format of --curve FILE: give --curve")
+    for out in (args.output, args.curve):
+        _check_output(out, args.predictions, args.compare, args.config)
+    if args.output is not None and args.output == args.curve:
+        _usage("-o and --curve name the same file")
+    return fmt
+
+
+def _cmd_explain(args: argparse.Namespace) -> int:
+    fmt = _explain_flags(args)
+    from alignbench.views.page import require_extra
+
+    require_extra()  # before any work: a missing extra is one line, not a traceback after minutes
+    if args.aligner:
+        config = _run_config(args)
+        from alignbench.aligners import get_aligner
+
+        get_aligner(config.aligner, **config.params)  # a bad name or parameter fails before any work
+    from alignbench import explain
+    from alignbench.fileio import write_bytes_atomic, write_text_atomic
+    from alignbench.scoring.space import CandidateSpace
+
+    bench, dataset = _load_gold(args)
+    space = CandidateSpace(bench)
+    options = {"split": args.split, "resamples": args.resamples, "seed": args.seed}
+    if args.aligner:
+        runs = [explain.aligner_run(config, bench, space, dataset, **options)]
+    else:
+        runs = [explain.prediction_run(args.predictions, args.system, bench, space, dataset, **options)]
+    if args.compare:
+        runs.append(explain.prediction_run(args.compare, args.compare_system, bench, space, dataset, **options))
+    if args.curve is not None:
+        write_bytes_atomic(args.curve, explain.curve_file(space, runs, fmt, args.split))
+        print(f"wrote {args.curve}", file=sys.stderr)
+    if args.output is not None:
+        write_text_atomic(args.output, explain.page(bench, space, runs, args.split))
+        print(f"wrote {args.output}", file=sys.stderr)
+    return 0
+
+
 def _add_run_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--param", action="append", metavar="KEY=VALUE", help="aligner parameter (repeatable)")
     p.add_argument("--decoder", default=None, choices=["threshold", "mutual", "hungarian"], help="link decoder")
@@ -560,6 +615,25 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--split", default="test", help="the split the predictions are for (default: test)")
     p.add_argument("-o", "--output", default=None, metavar="FILE", help="write to FILE (atomically) instead of stdout")
     p.set_defaults(func=_cmd_export_wa)
+
+    p = sub.add_parser("explain", help="error-analysis page (HTML) and precision-recall curve of a run")
+    what = p.add_mutually_exclusive_group(required=True)
+    what.add_argument("--predictions", metavar="FILE", help="a JSON Lines prediction file")
+    what.add_argument("--aligner", metavar="NAME", help="run an aligner (built-in name or package.module:Class)")
+    _add_run_options(p)
+    p.add_argument("--compare", default=None, metavar="OTHER", help="a second prediction file, shown side by side")
+    p.add_argument("--compare-system", default=None, metavar="NAME", help="name of the --compare system")
+    p.add_argument("--system", default=None, help="system name (default: the config or file name)")
+    p.add_argument("--data", default=None, metavar="DIR", help="a dataset folder (default: bundled)")
+    p.add_argument("--split", default="test", help="the split to show (default: test; e.g. diagnostic)")
+    p.add_argument("-o", "--output", default=None, metavar="PAGE.html", help="write the page (one self-contained file)")
+    p.add_argument("--curve", default=None, metavar="FILE", help="write the precision-recall curve (.pdf or .svg)")
+    p.add_argument("--format", default=None, choices=["pdf", "svg"], help="format of --curve (default: its suffix)")
+    p.add_argument(
+        "--resamples", type=int, default=1000, help="bootstrap resamples of the report's CIs (default: 1000)"
+    )
+    p.add_argument("--seed", type=int, default=0, help="bootstrap seed (default: 0)")
+    p.set_defaults(func=_cmd_explain)
 
     p = sub.add_parser("list", help="list the built-in aligners and baseline configs")
     p.add_argument("--baselines-dir", default=None, metavar="DIR", help="(default: the installed configs)")
