@@ -5,7 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
-HEAVY = ("numpy", "pandas", "sklearn", "datasets", "pyarrow", "scipy", "rapidfuzz", "tqdm")
+HEAVY = ("numpy", "pandas", "sklearn", "datasets", "pyarrow", "scipy", "rapidfuzz", "tqdm", "jinja2", "matplotlib")
 
 
 def test_help_imports_no_heavy_library():

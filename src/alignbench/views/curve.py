@@ -36,13 +36,13 @@ class Curve(NamedTuple):
 
 
 def pr_curve(name: str, gold: np.ndarray, score: np.ndarray, label: np.ndarray, threshold: float | None) -> Curve:
-    """The curve of ``score`` (absent: -inf, never ranked) against the sure links of ``gold``."""
+    """The curve of ``score`` (absent: -inf, ranked last) against the sure links of ``gold``."""
     keep = gold != RELATED
     gold, score, label = gold[keep], score[keep], label[keep]
     positive = gold != NONE
     n_pos = int(positive.sum())
     ranked = ranking_order(score, positive)
-    hits = positive[ranked] & np.isfinite(score[ranked])
+    hits = positive[ranked]  # unscored candidates rank last (ties pessimistic), as in rank.AP
     tp = np.cumsum(hits)
     at = np.flatnonzero(hits)
     precision = tp[at] / (at + 1) if n_pos else np.zeros(0)

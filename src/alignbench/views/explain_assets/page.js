@@ -4,6 +4,7 @@
 // shared, and the page records what it shows in data-* attributes of <body> (for tests and scripts).
 (function () {
   "use strict";
+  const started = performance.now();
   const errorBox = document.getElementById("js-errors");
   function reportError(message) {
     errorBox.hidden = false;
@@ -415,6 +416,7 @@
     renderWorst();
     renderPair();
     document.body.dataset.ready = "1";
+    document.body.dataset.initMs = String(Math.round(performance.now() - started)); // parse + first pair
   }
   try { init(); } catch (e) { reportError("error: " + (e && e.stack ? e.stack : e)); }
 })();

@@ -1,0 +1,122 @@
+"""The explain page in a real browser (headless Chromium): after its scripts ran, every claim has its
+span and every gold or decided link its row and line, outcomes match what the gold and the prediction
+file say, filters set in the URL change what is shown, and no injected markup runs.
+
+Skipped, with the reason, where Chromium cannot be found (see tests/browser.py).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from browser import body, chromium, dump_dom, elements
+from explain_fixture import EVIL_ID, EVIL_SYSTEM, OUTCOMES, explain_benchmark, explain_predictions
+
+from alignbench import explain
+from alignbench.cli import main
+from alignbench.dataset.load import load_benchmark
+from alignbench.scoring.space import CandidateSpace
+
+SURE = {"equivalent", "a_more_specific", "b_more_specific", "contradiction"}
+
+
+def _expected_links(preds: Path) -> dict[tuple[str, str], dict]:
+    """Gold and decided links of the bundled split, worked out from the records and the file itself."""
+    rows = [json.loads(line) for line in preds.read_text(encoding="utf-8").splitlines()]
+    predicted = {(r["claim_a"], r["claim_b"]): r for r in rows}
+    gold = {(x.claim_a, x.claim_b): x.relation for x in load_benchmark().alignments}
+    links = {}
+    for key in set(gold) | {k for k, r in predicted.items() if r["label"] != "none"}:
+        g, p = gold.get(key, "none"), predicted[key]["label"]
+        if g == "none":
+            outcome = "false"
+        elif g == "related":
+            outcome = "missed_possible" if p == "none" else "found_possible"
+        else:
+            outcome = "missed" if p == "none" else "correct" if p == g else "wrong_relation"
+        links[key] = {"gold": g, "label": p, "score": predicted[key]["score"], "outcome": outcome}
+    return links
+
+
+@pytest.fixture(scope="module")
+def bundled_page(tmp_path_factory) -> tuple[Path, dict]:
+    chromium()  # skip before any work where there is no browser
+    folder = tmp_path_factory.mktemp("explain")
+    preds, page = folder / "tfidf.jsonl", folder / "tfidf.html"
+    assert main(["run", "tfidf", "-o", str(preds)]) == 0
+    assert main(["explain", "--aligner", "tfidf", "--resamples", "0", "-o", str(page)]) == 0
+    return page, _expected_links(preds)
+
+
+def _rows(dom: str) -> list:
+    return [e for e in elements(dom) if e.tag == "tr" and "data-link" in e.attrs]
+
+
+def test_every_claim_span_and_link_is_rendered_with_its_outcome(bundled_page):
+    page, expected = bundled_page
+    dom = dump_dom(page)
+    state = body(dom)
+    assert state["data-ready"] == "1" and "data-js-errors" not in state
+    spans = [e.attrs["data-claim"] for e in elements(dom) if e.tag == "span" and "data-claim" in e.attrs]
+    assert sorted(spans) == sorted(c.claim_id for c in load_benchmark().claims)
+    rows = _rows(dom)
+    got = {(r.attrs["data-a"], r.attrs["data-b"]): r for r in rows}
+    assert len(rows) == len(got) == len(expected) and not any(r.hidden for r in rows)
+    assert {k: r.attrs["data-outcome"] for k, r in got.items()} == {k: v["outcome"] for k, v in expected.items()}
+    assert {k: r.attrs["data-gold"] for k, r in got.items()} == {k: v["gold"] for k, v in expected.items()}
+    lines = [e for e in elements(dom) if e.tag == "path" and "link-line" in e.attrs.get("class", "")]
+    assert len(lines) == len(expected)
+    # the distance contradiction is shown, marked as one, with its outcome
+    distance = got[("wonsan-a-010", "wonsan-b-009")]
+    assert "contra" in distance.attrs["class"].split() and not distance.hidden
+    assert distance.attrs["data-outcome"] == expected[("wonsan-a-010", "wonsan-b-009")]["outcome"]
+    contra_spans = {
+        e.attrs["data-claim"] for e in elements(dom) if e.tag == "span" and "contra" in e.attrs.get("class", "").split()
+    }
+    assert {"wonsan-a-010", "wonsan-b-009"} <= contra_spans
+
+
+@pytest.mark.parametrize(
+    ("fragment", "keep"),
+    [
+        ("outcome=false,wrong_relation", lambda v: v["outcome"] in ("false", "wrong_relation")),
+        ("relation=contradiction", lambda v: "contradiction" in (v["gold"], v["label"])),
+        ("min=0.3", lambda v: v["score"] >= 0.3),
+    ],
+)
+def test_filters_in_the_url_change_what_is_shown(bundled_page, fragment, keep):
+    page, expected = bundled_page
+    dom = dump_dom(page, "pair=0&" + fragment)
+    shown = {(r.attrs["data-a"], r.attrs["data-b"]) for r in _rows(dom) if not r.hidden}
+    want = {k for k, v in expected.items() if keep(v)}
+    assert shown == want and 0 < len(want) < len(expected)
+    assert body(dom)["data-visible-links"] == str(len(want))
+    lines = [e for e in elements(dom) if e.tag == "path" and "link-line" in e.attrs.get("class", "")]
+    assert len(lines) == len(want)
+
+
+def test_hostile_ids_names_and_rationales_stay_text(tmp_path):
+    chromium()
+    bench = explain_benchmark()
+    space = CandidateSpace(bench)
+    path = explain_predictions(tmp_path / "p.jsonl")
+    runs = [
+        explain.prediction_run(str(path), EVIL_SYSTEM, bench, space, {}, split="test", resamples=0, seed=0),
+        explain.prediction_run(str(path), "same file", bench, space, {}, split="test", resamples=0, seed=0),
+    ]
+    page = tmp_path / "page.html"
+    page.write_text(explain.page(bench, space, runs, "test"), encoding="utf-8")
+    dom = dump_dom(page, "claim=" + EVIL_ID)  # the details panel shows the claim and its rationales
+    assert "<title>alignbench explain: sys&lt;script&gt;" in dom  # nothing set document.title
+    state = body(dom)
+    assert state["data-ready"] == "1" and "data-js-errors" not in state
+    found = elements(dom)
+    assert not [e for e in found if e.tag == "img" and e.attrs.get("src") == "x"]
+    assert not [e for e in found if e.tag == "a" and e.attrs.get("href", "").startswith("javascript:")]
+    assert [e.tag for e in found if e.attrs.get("data-claim") == EVIL_ID] == ["span"]
+    rows = {(r.attrs["data-a"], r.attrs["data-b"]): r.attrs["data-outcome"] for r in _rows(dom)}
+    assert rows == OUTCOMES
+    assert [e.tag for e in found if e.tag == "script"] == ["script", "script"]
+    assert not any("differs" in e.attrs.get("class", "").split() for e in found if e.tag == "td")  # same file twice
