@@ -50,10 +50,16 @@ def _run(args: list[str]) -> subprocess.CompletedProcess:
 
 
 def dump_dom(page: Path, fragment: str = "") -> str:
-    """The DOM of ``page`` (opened as file://, with ``#fragment``) after its scripts ran."""
+    """The DOM of ``page`` (opened as file://, with ``#fragment``) after its scripts ran.
+
+    The page writes nothing to the console, so any console message (an uncaught error, a refused
+    request) fails here; Chromium logs them to stderr as ``CONSOLE`` lines.
+    """
     url = page.resolve().as_uri() + (f"#{fragment}" if fragment else "")
-    done = _run(["--window-size=1400,1000", "--dump-dom", url])
+    done = _run(["--enable-logging=stderr", "--v=0", "--window-size=1400,1000", "--dump-dom", url])
     assert done.returncode == 0 and "<body" in done.stdout, done.stderr[-2000:]
+    console = [line for line in done.stderr.splitlines() if ":CONSOLE" in line]
+    assert console == [], console
     return done.stdout
 
 

@@ -195,7 +195,7 @@
       td.append(el("span", "badge o-" + o, TITLES[o]));
       tr.append(td);
     }
-    tr.append(el("td", "", (D.link_tags[r] || []).map((t) => D.tags[t]).join(", ")));
+    if (D.tags.length) tr.append(el("td", "", (D.link_tags[r] || []).map((t) => D.tags[t]).join(", ")));
     tr.addEventListener("click", () => select(L.a[r], r));
     return tr;
   }
