@@ -189,3 +189,26 @@ def test_a_missing_extra_is_one_line_naming_it(monkeypatch, tmp_path, capsys):
         "pip install 'alignbench[explain]'\n"
     )
     assert not (tmp_path / "p.html").exists()
+
+
+def test_explain_shows_the_split_asked_for_in_a_dataset_folder(sources, tmp_path):
+    from test_splits import add_synthetic_cluster
+
+    from alignbench.dataset.build import build
+
+    add_synthetic_cluster(sources)
+    build(sources)
+    page = tmp_path / "diag.html"
+    args = ["explain", "--aligner", "all-pairs", "--data", str(sources / "data"), "--resamples", "0"]
+    assert main([*args, "--split", "diagnostic", "-o", str(page)]) == 0
+    html = page.read_text(encoding="utf-8")
+    data = json.loads(re.search(r'id="explain-data">(.*?)</script>', html, re.S).group(1))
+    assert [a["id"] for a in data["articles"]] == ["diag-900-a", "diag-900-b"]
+    ids, links = data["claims"]["id"], data["links"]
+    # all-pairs decides both candidates: the gold contradiction and one false link
+    got = {
+        (ids[a], ids[b]): data["outcomes"][o] for a, b, o in zip(links["a"], links["b"], links["outcome0"], strict=True)
+    }
+    assert set(got) == {("diag-900-a-001", "diag-900-b-001"), ("diag-900-a-002", "diag-900-b-001")}
+    assert got[("diag-900-a-002", "diag-900-b-001")] == "false"
+    assert "split <b>diagnostic</b>" in html

@@ -120,3 +120,37 @@ def test_hostile_ids_names_and_rationales_stay_text(tmp_path):
     assert rows == OUTCOMES
     assert [e.tag for e in found if e.tag == "script"] == ["script", "script"]
     assert not any("differs" in e.attrs.get("class", "").split() for e in found if e.tag == "td")  # same file twice
+
+
+def test_compare_highlights_and_filters_the_links_where_systems_differ(tmp_path):
+    chromium()
+    bench = explain_benchmark()
+    space = CandidateSpace(bench)
+    first = explain_predictions(tmp_path / "a.jsonl")
+    rows = [json.loads(line) for line in first.read_text(encoding="utf-8").splitlines()]
+    for row in rows:  # the second system gets the contradiction right and drops the false link
+        if (row["claim_a"], row["claim_b"]) == ("p-1", "q-1"):
+            row["label"] = "contradiction"
+        if (row["claim_a"], row["claim_b"]) == (EVIL_ID, "q-1"):
+            row["label"] = "none"
+    second = tmp_path / "b.jsonl"
+    second.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    options = {"split": "test", "resamples": 0, "seed": 0}
+    runs = [explain.prediction_run(str(p), None, bench, space, {}, **options) for p in (first, second)]
+    page = tmp_path / "page.html"
+    page.write_text(explain.page(bench, space, runs, "test"), encoding="utf-8")
+    differing = {("p-1", "q-1"), (EVIL_ID, "q-1")}
+
+    dom = dump_dom(page)
+    found = elements(dom)
+    rows_shown = {(r.attrs["data-a"], r.attrs["data-b"]) for r in _rows(dom) if not r.hidden}
+    assert rows_shown == set(OUTCOMES)
+    marked, row = set(), None  # rows holding a cell marked as differing
+    for e in found:
+        if e.tag == "tr":  # report tables' rows hold differing cells too: they reset the row
+            row = (e.attrs["data-a"], e.attrs["data-b"]) if "data-link" in e.attrs else None
+        elif e.tag == "td" and row and "differs" in e.attrs.get("class", "").split():
+            marked.add(row)
+    assert marked == differing
+    dom = dump_dom(page, "diff=1")
+    assert {(r.attrs["data-a"], r.attrs["data-b"]) for r in _rows(dom) if not r.hidden} == differing
