@@ -154,3 +154,23 @@ def test_compare_highlights_and_filters_the_links_where_systems_differ(tmp_path)
     assert marked == differing
     dom = dump_dom(page, "diff=1")
     assert {(r.attrs["data-a"], r.attrs["data-b"]) for r in _rows(dom) if not r.hidden} == differing
+
+
+def test_the_tag_filter_shows_the_links_with_that_phenomenon_tag(tmp_path):
+    from test_explain import Tagged
+
+    chromium()
+    bench = explain_benchmark()
+    tags = {("p-1", "q-1"): ("numbers",), ("p-2", "q-3"): ("numbers", "paraphrase")}
+    links = tuple(Tagged(*x, tags=tags.get((x.claim_a, x.claim_b), ())) for x in bench.alignments)
+    bench = bench._replace(alignments=links)
+    space = CandidateSpace(bench)
+    path = explain_predictions(tmp_path / "p.jsonl")
+    runs = [explain.prediction_run(str(path), None, bench, space, {}, split="test", resamples=0, seed=0)]
+    page = tmp_path / "page.html"
+    page.write_text(explain.page(bench, space, runs, "test"), encoding="utf-8")
+    options = [e.attrs.get("value") for e in elements(dump_dom(page)) if e.tag == "option" and e.attrs.get("value")]
+    assert {"numbers", "paraphrase"} <= set(options)
+    for tag, want in (("numbers", set(tags)), ("paraphrase", {("p-2", "q-3")})):
+        dom = dump_dom(page, f"tag={tag}")
+        assert {(r.attrs["data-a"], r.attrs["data-b"]) for r in _rows(dom) if not r.hidden} == want
