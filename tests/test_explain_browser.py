@@ -174,3 +174,17 @@ def test_the_tag_filter_shows_the_links_with_that_phenomenon_tag(tmp_path):
     for tag, want in (("numbers", set(tags)), ("paraphrase", {("p-2", "q-3")})):
         dom = dump_dom(page, f"tag={tag}")
         assert {(r.attrs["data-a"], r.attrs["data-b"]) for r in _rows(dom) if not r.hidden} == want
+
+
+def test_a_selected_claim_shows_its_links_and_the_gold_rationale(bundled_page):
+    page, expected = bundled_page
+    dom = dump_dom(page, "pair=0&claim=wonsan-a-010")
+    found = elements(dom)
+    selected = [e.attrs["data-claim"] for e in found if "selected" in e.attrs.get("class", "").split()]
+    assert selected == ["wonsan-a-010"]
+    own = {k for k in expected if "wonsan-a-010" in k}
+    details = [e for e in found if e.tag == "div" and e.attrs.get("class") == "link" and "data-link" in e.attrs]
+    assert len(details) == len(own) == 1
+    assert [e for e in found if e.attrs.get("class") == "rationale"]  # the gold link's rationale is shown
+    partner = [e.attrs["data-claim"] for e in found if "linked-to" in e.attrs.get("class", "").split()]
+    assert partner == ["wonsan-b-009"]
