@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import re
-from typing import NamedTuple
 
 import numpy as np
 import pytest
@@ -20,18 +19,6 @@ from alignbench.views.curve import pr_curve
 from alignbench.views.explain import OUTCOMES as OUTCOME_NAMES
 from alignbench.views.explain import explain_data, outcomes
 from alignbench.views.page import script_json
-
-
-class Tagged(NamedTuple):
-    """A gold link with phenomenon tags, as the records will carry them (``Alignment`` + ``tags``)."""
-
-    claim_a: str
-    claim_b: str
-    relation: str
-    rationale: str
-    annotator: str
-    tags: tuple[str, ...] = ()
-
 
 EQ, CONTRA, REL, NONE = (LABELS.index(x) for x in ("equivalent", "contradiction", "related", "none"))
 
@@ -82,7 +69,7 @@ def test_page_data_holds_every_gold_and_decided_link_with_its_outcome(runs):
 def test_tags_of_gold_links_reach_the_page_when_the_records_carry_them(runs):
     bench, space, [run] = runs
 
-    tagged = [Tagged(*x, tags=("numbers",) if x.relation == "contradiction" else ()) for x in bench.alignments]
+    tagged = [x._replace(tags=("numbers",) if x.relation == "contradiction" else ()) for x in bench.alignments]
     bench = bench._replace(alignments=tuple(tagged))
     data = explain_data(bench, space, [(run.name, run.predictions)])
     ids, links = data["claims"]["id"], data["links"]

@@ -19,6 +19,8 @@ from alignbench.cli import main
 from alignbench.dataset.load import load_benchmark
 from alignbench.scoring.space import CandidateSpace
 
+#: The seed cluster's one gold contradiction (the distance claims), read from the gold, not hard-coded.
+CONTRADICTION = next((x.claim_a, x.claim_b) for x in load_benchmark().alignments if x.relation == "contradiction")
 SURE = {"equivalent", "a_more_specific", "b_more_specific", "contradiction"}
 
 
@@ -69,13 +71,13 @@ def test_every_claim_span_and_link_is_rendered_with_its_outcome(bundled_page):
     lines = [e for e in elements(dom) if e.tag == "path" and "link-line" in e.attrs.get("class", "")]
     assert len(lines) == len(expected)
     # the distance contradiction is shown, marked as one, with its outcome
-    distance = got[("wonsan-a-010", "wonsan-b-009")]
+    distance = got[CONTRADICTION]
     assert "contra" in distance.attrs["class"].split() and not distance.hidden
-    assert distance.attrs["data-outcome"] == expected[("wonsan-a-010", "wonsan-b-009")]["outcome"]
+    assert distance.attrs["data-outcome"] == expected[CONTRADICTION]["outcome"]
     contra_spans = {
         e.attrs["data-claim"] for e in elements(dom) if e.tag == "span" and "contra" in e.attrs.get("class", "").split()
     }
-    assert {"wonsan-a-010", "wonsan-b-009"} <= contra_spans
+    assert set(CONTRADICTION) <= contra_spans
 
 
 @pytest.mark.parametrize(
@@ -157,12 +159,10 @@ def test_compare_highlights_and_filters_the_links_where_systems_differ(tmp_path)
 
 
 def test_the_tag_filter_shows_the_links_with_that_phenomenon_tag(tmp_path):
-    from test_explain import Tagged
-
     chromium()
     bench = explain_benchmark()
     tags = {("p-1", "q-1"): ("numbers",), ("p-2", "q-3"): ("numbers", "paraphrase")}
-    links = tuple(Tagged(*x, tags=tags.get((x.claim_a, x.claim_b), ())) for x in bench.alignments)
+    links = tuple(x._replace(tags=tags.get((x.claim_a, x.claim_b), ())) for x in bench.alignments)
     bench = bench._replace(alignments=links)
     space = CandidateSpace(bench)
     path = explain_predictions(tmp_path / "p.jsonl")
@@ -178,13 +178,14 @@ def test_the_tag_filter_shows_the_links_with_that_phenomenon_tag(tmp_path):
 
 def test_a_selected_claim_shows_its_links_and_the_gold_rationale(bundled_page):
     page, expected = bundled_page
-    dom = dump_dom(page, "pair=0&claim=wonsan-a-010")
+    claim, partner_id = CONTRADICTION
+    dom = dump_dom(page, f"pair=0&claim={claim}")
     found = elements(dom)
     selected = [e.attrs["data-claim"] for e in found if "selected" in e.attrs.get("class", "").split()]
-    assert selected == ["wonsan-a-010"]
-    own = {k for k in expected if "wonsan-a-010" in k}
+    assert selected == [claim]
+    own = {k for k in expected if claim in k}
     details = [e for e in found if e.tag == "div" and e.attrs.get("class") == "link" and "data-link" in e.attrs]
     assert len(details) == len(own) == 1
     assert [e for e in found if e.attrs.get("class") == "rationale"]  # the gold link's rationale is shown
     partner = [e.attrs["data-claim"] for e in found if "linked-to" in e.attrs.get("class", "").split()]
-    assert partner == ["wonsan-b-009"]
+    assert partner == [partner_id]
