@@ -158,11 +158,11 @@ class ResampledAP:
         out = np.zeros((stop - start, weights_t.shape[1]))
         lo, hi = int(self.seg_start[start]), int(self.seg_start[stop])
         step = max(1, self.elements * 8 // weights_t.itemsize // max(1, weights_t.shape[1]))
-        count = self.entry_count.astype(weights_t.dtype)
         for e0 in range(lo, hi, step):
             e1 = min(e0 + step, hi)
             part = weights_t[self.entry_unit[e0:e1]]
-            part *= count[e0:e1, None]
+            # only this slice converted: converting all the counts on every call made a run quadratic
+            part *= self.entry_count[e0:e1, None].astype(weights_t.dtype)
             segs = self.entry_seg[e0:e1]
             heads = np.flatnonzero(np.concatenate([[True], segs[1:] != segs[:-1]]))
             out[segs[heads] - start] += np.add.reduceat(part, heads, axis=0)
