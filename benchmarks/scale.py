@@ -79,10 +79,10 @@ def prepare(workdir: Path, size: int, seed: int, cli: list[str]) -> dict[str, in
     shown = subprocess.run([*cli, "validate", str(root)], capture_output=True, text=True, check=True).stdout
     counts = {"clusters": size}
     for key, pattern in (
-        ("articles", r"^articles\s+(\d+)"),
-        ("claims", r"^claims\s+(\d+)"),
+        ("articles", r"^\s*articles\s+(\d+)"),
+        ("claims", r"^\s*claims\s+(\d+)"),
         ("candidate_pairs", r"(\d+) candidate claim pairs"),
-        ("links", r"^links\s+(\d+)"),
+        ("links", r"^\s*links\s+(\d+)"),
     ):
         counts[key] = int(re.search(pattern, shown, re.M).group(1))
     if not (root / "data").is_dir():

@@ -9,9 +9,9 @@ import pytest
 from ists_fixture import BASE, CHUNKS1, CHUNKS2, WA, write_release
 
 from alignbench.records import DataError
-from alignbench.sources.corpus import ID_PATTERN
 from alignbench.sources.importers.ists2016 import check_checksums, read_split
 from alignbench.sources.importers.wa import parse_chunk_line, parse_wa
+from alignbench.sources.jsonl import ID_PATTERN
 
 P = "headlines-train-000"
 

@@ -33,7 +33,8 @@ from sklearn.metrics import cohen_kappa_score, confusion_matrix
 
 from alignbench.records import LABELS, RELATIONS, SURE_RELATIONS, Alignment, Benchmark, DataError
 from alignbench.scoring.space import NONE, CandidateSpace
-from alignbench.sources.corpus import Problems, read_jsonl, read_pass
+from alignbench.sources.jsonl import Problems, read_jsonl
+from alignbench.sources.links import read_pass
 
 #: none / related / sure: the coarse coding of the six labels (index = coarse code).
 COARSE = ("none", "related", "sure")
