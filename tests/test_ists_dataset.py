@@ -268,3 +268,20 @@ def test_nothing_of_the_release_is_committed() -> None:
             if match:
                 hits.append(f"{name}: {match.group(0)[:30]}")
     assert hits == []
+
+
+def test_explain_page_of_an_import_shows_every_claim_of_a_pair(imported: tuple[Path, Path], tmp_path: Path) -> None:
+    from browser import body, chromium, dump_dom, elements
+
+    chromium()
+    _, out = imported
+    page = tmp_path / "page.html"
+    args = ["explain", "--aligner", "fuzzy", "--data", str(out / "headlines"), "--split", "test"]
+    assert main([*args, "--resamples", "0", "-o", str(page)]) == 0
+    bench = load_benchmark(out / "headlines", split="test")
+    first_pair = sorted(bench.article_pairs())[0]
+    want = sorted(c.claim_id for a in first_pair for c in bench.claims_of(a))
+    dom = dump_dom(page, "pair=0")
+    assert body(dom)["data-ready"] == "1"
+    spans = sorted(e.attrs["data-claim"] for e in elements(dom) if e.tag == "span" and "data-claim" in e.attrs)
+    assert spans == want
