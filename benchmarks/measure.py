@@ -17,7 +17,15 @@ class ChildFailed(RuntimeError):
 
 
 def run_child(cmd: list[str], cwd: str | Path | None = None) -> tuple[float, int]:
-    """Run ``cmd`` to completion; return (wall seconds, peak RSS of that child in bytes).
+    """Run ``cmd`` to completion; return (wall seconds, peak RSS of that child in bytes)."""
+    seconds, rss, _ = run_child_usage(cmd, cwd)
+    return seconds, rss
+
+
+def run_child_usage(cmd: list[str], cwd: str | Path | None = None) -> tuple[float, int, float]:
+    """Run ``cmd`` to completion; return (wall seconds, peak RSS of that child in bytes, its CPU
+    seconds, user + system). CPU time is what the command costs even on a loaded machine, where
+    wall time also counts the time it waited for a core.
 
     ``os.wait4`` on the child's pid gives that process's own ``ru_maxrss``; ``RUSAGE_CHILDREN``
     would be the maximum over every child waited for so far, so a small run after a big one
@@ -34,7 +42,7 @@ def run_child(cmd: list[str], cwd: str | Path | None = None) -> tuple[float, int
             err.seek(0)
             tail = err.read().decode("utf-8", "replace")[-2000:]
             raise ChildFailed(f"{' '.join(map(str, cmd))} exited {child.returncode}:\n{tail}")
-    return seconds, usage.ru_maxrss * 1024  # Linux reports KiB
+    return seconds, usage.ru_maxrss * 1024, usage.ru_utime + usage.ru_stime  # Linux reports KiB
 
 
 def alignbench_command() -> list[str]:

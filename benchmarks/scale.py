@@ -32,7 +32,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 # sibling modules of this script (benchmarks/ is not a package)
-from measure import alignbench_command, machine, run_child
+from measure import alignbench_command, machine, run_child, run_child_usage
 from synthetic import write_tree
 
 #: The measured commands, by name: the arguments after ``alignbench`` for a tree at ``root``.
@@ -110,20 +110,20 @@ def measure(sizes: dict[int, int], commands: list[str], workdir: Path, seed: int
     prepare(workdir, 1, seed, cli)
     for name in commands:
         run_child([*cli, *COMMANDS[name](workdir / "n1")])
-    runs: dict[tuple[int, str], list[tuple[float, int]]] = {(s, c): [] for s in sizes for c in commands}
+    runs: dict[tuple[int, str], list[tuple[float, int, float]]] = {(s, c): [] for s in sizes for c in commands}
     repeats = max(sizes.values())
     for repeat in range(repeats):
         for size in [s for s, r in sizes.items() if repeat < r]:
             for name in commands:
-                seconds, rss = run_child([*cli, *COMMANDS[name](workdir / f"n{size}")])
-                runs[(size, name)].append((seconds, rss))
+                seconds, rss, cpu = run_child_usage([*cli, *COMMANDS[name](workdir / f"n{size}")])
+                runs[(size, name)].append((seconds, rss, cpu))
                 print(
-                    f"repeat {repeat + 1}/{repeats} N={size} {name}: {seconds:.2f} s, {rss / 2**20:.0f} MiB",
+                    f"repeat {repeat + 1}/{repeats} N={size} {name}: {seconds:.2f} s, cpu {cpu:.2f} s, {rss / 2**20:.0f} MiB",
                     file=sys.stderr,
                 )
     rows = []
     for (size, name), samples in runs.items():
-        seconds = [s for s, _ in samples]
+        seconds = [s for s, _, _ in samples]
         median = statistics.median(seconds)
         rows.append(
             {
@@ -131,9 +131,11 @@ def measure(sizes: dict[int, int], commands: list[str], workdir: Path, seed: int
                 "command": name,
                 "runs": len(samples),
                 "seconds": seconds,
-                "peak_rss_bytes": [r for _, r in samples],
+                "peak_rss_bytes": [r for _, r, _ in samples],
+                "cpu_seconds": [c for _, _, c in samples],
                 "median_seconds": median,
-                "median_peak_rss_mib": statistics.median(r for _, r in samples) / 2**20,
+                "median_cpu_seconds": statistics.median(c for _, _, c in samples),
+                "median_peak_rss_mib": statistics.median(r for _, r, _ in samples) / 2**20,
                 "us_per_candidate": median / counts[size]["candidate_pairs"] * 1e6,
             }
         )
@@ -143,14 +145,15 @@ def measure(sizes: dict[int, int], commands: list[str], workdir: Path, seed: int
 def markdown(rows: list[dict]) -> str:
     """The results as a markdown table, one row per (size, command)."""
     lines = [
-        "| clusters | articles | claims | candidate pairs | command | runs | median wall | min-max | peak RSS (median) | per candidate |",
-        "|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|",
+        "| clusters | articles | claims | candidate pairs | command | runs | median wall | min-max | median CPU (user+sys) | peak RSS (median) | per candidate (wall) |",
+        "|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|",
     ]
     for row in rows:
         lines.append(
             f"| {row['clusters']:,} | {row['articles']:,} | {row['claims']:,} | {row['candidate_pairs']:,} "
             f"| `{row['command']}` | {row['runs']} | {row['median_seconds']:.2f} s "
-            f"| {min(row['seconds']):.2f}-{max(row['seconds']):.2f} s | {row['median_peak_rss_mib']:,.0f} MiB "
+            f"| {min(row['seconds']):.2f}-{max(row['seconds']):.2f} s | {row['median_cpu_seconds']:.2f} s "
+            f"| {row['median_peak_rss_mib']:,.0f} MiB "
             f"| {row['us_per_candidate']:.1f} µs |"
         )
     return "\n".join(lines)
