@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -9,6 +10,9 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 CLUSTER = "nk-wonsan-launch"
+#: Third-party data for extra checks (never committed): the folder beside the clone, or where
+#: ALIGNBENCH_SHARED_EXTERNAL points (.ci/run sets it, since it tests a copy of the tree elsewhere).
+SHARED_EXTERNAL = Path(os.environ.get("ALIGNBENCH_SHARED_EXTERNAL") or ROOT.parent / "shared" / "external")
 
 
 @pytest.fixture

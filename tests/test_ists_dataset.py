@@ -10,6 +10,7 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+from conftest import SHARED_EXTERNAL
 from ists_fixture import FULL_PAIRS, first_pairs, write_full_release
 
 from alignbench.cli import main
@@ -21,7 +22,7 @@ from alignbench.sources.importers.ists2016 import EXPECTED_PAIRS, RELEASE_FILES,
 from alignbench.sources.importers.wa import parse_wa
 
 ROOT = Path(__file__).resolve().parents[1]
-SHARED = ROOT.parent / "shared" / "external" / "ists2016"
+SHARED = SHARED_EXTERNAL / "ists2016"
 #: Gold links of each fixture pair by relation, counted by hand from the fixture's docstring.
 PAIR_LINKS = [
     Counter(related=1, equivalent=1, a_more_specific=1),

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from conftest import SHARED_EXTERNAL
 from ists_fixture import write_release
 
 from alignbench.records import DataError
@@ -144,7 +145,7 @@ def test_export_mirrors_reversed_links_and_refuses_unknown_claims(tmp_path: Path
         write_wa(b, [(f"{c}-s1-c01", "headlines-train-0002-s2-c01", "equivalent")])
 
 
-SHARED = Path(__file__).resolve().parents[2] / "shared" / "external" / "ists2016"
+SHARED = SHARED_EXTERNAL / "ists2016"
 
 
 @pytest.mark.skipif(not SHARED.is_dir(), reason="no shared copy of the iSTS-2016 release")
