@@ -11,7 +11,6 @@ installed package reproduces the leaderboard. Reports are kept like mteb's resul
 from __future__ import annotations
 
 import csv
-import dataclasses
 import io
 import json
 from collections.abc import Iterator
@@ -27,6 +26,7 @@ from alignbench.aligners.relation import claim_features, tag_pairs
 from alignbench.records import LABELS, Benchmark, Claim, DataError
 from alignbench.scoring.predictions import Prediction, PredictionArrays
 from alignbench.scoring.space import CandidateSpace
+from alignbench.views.bytag import leaderboard_tag_csv_rows, leaderboard_tag_text
 from alignbench.views.formats import HEADLINE, HEADLINE_TITLES, latex_escape, too_few
 from alignbench.views.report import Report
 
@@ -190,9 +190,17 @@ def config_paths(folder: str | Path) -> list[Path]:
 
 
 def result_path(folder: str | Path, report: Report) -> Path:
-    """Where a baseline's report is kept: ``results/<name>/<version>-<hash12>/report.json``."""
+    """Where a baseline's report is kept: ``results/<name>/<version>-<hash12>/report.json`` for the
+    ``test`` split, ``results/<name>/<version>-<hash12>/<split>/report.json`` for any other."""
     revision = f"{report.dataset.get('dataset_version')}-{str(report.dataset.get('source_sha256'))[:12]}"
-    return Path(folder, "results", str(report.system["name"]), revision, "report.json")
+    split = str(report.dataset.get("split", "test"))
+    inner = () if split == "test" else (split,)
+    return Path(folder, "results", str(report.system["name"]), revision, *inner, "report.json")
+
+
+def leaderboard_file(folder: str | Path, split: str) -> Path:
+    """The committed leaderboard of a split: ``LEADERBOARD.md`` (test), ``LEADERBOARD-<split>.md``."""
+    return Path(folder, "LEADERBOARD.md" if split == "test" else f"LEADERBOARD-{split}.md")
 
 
 #: Mark of a leaderboard cell whose metric rests on fewer than the minimum gold items.
@@ -239,24 +247,32 @@ def leaderboard_note(reports: list[Report]) -> str:
     )
 
 
-def leaderboard(reports: list[Report], fmt: str = "markdown", names: list[str] | None = None) -> str:
+def leaderboard(reports: list[Report], fmt: str = "markdown", names: list[str] | None = None, tags: bool = True) -> str:
     """The leaderboard: one row per system, metrics ``names`` (default: the headline ones) with 95%
-    CIs, best link F1 first. ``fmt``: markdown, table, latex, csv, or json (the full reports)."""
+    CIs, best link F1 first. ``fmt``: markdown, table, latex, csv, or json (the full reports).
+
+    Reports with a breakdown by phenomenon tag add, unless ``tags`` is False, one table per per-tag
+    measure after the board (:func:`alignbench.views.bytag.leaderboard_tag_text`); in CSV, rows
+    with a ``tag`` column.
+    """
     names = list(names or HEADLINE)
     ordered = sorted(reports, key=lambda r: (-r.metrics["link.F1"], str(r.system["name"])))
+    tagged = tags and any(r.by_tag for r in ordered)
     if fmt == "json":
-        return json.dumps([dataclasses.asdict(r) for r in ordered], indent=1, ensure_ascii=False) + "\n"
+        return json.dumps([r.to_dict() for r in ordered], indent=1, ensure_ascii=False) + "\n"
     if fmt == "csv":
         out = io.StringIO()
         writer = csv.writer(out, lineterminator="\n")
-        writer.writerow(["system", "decoder", "threshold", "metric", "value", "ci_low", "ci_high"])
+        writer.writerow(["system", "decoder", "threshold", "metric", "value", "ci_low", "ci_high"] + ["tag"] * tagged)
         for r in ordered:
             for name in names:
                 ci = r.ci.get(name, ["", ""])
                 if name not in r.metrics:
                     continue
                 row = [r.system["name"], r.system.get("decoder", ""), r.threshold["value"], name, repr(r.metrics[name])]
-                writer.writerow([*row, *ci])
+                writer.writerow([*row, *ci] + [""] * tagged)
+        if tagged:
+            writer.writerows(leaderboard_tag_csv_rows(ordered))
         return out.getvalue()
     head = ["System", "Decoder", "Threshold", *(HEADLINE_TITLES.get(n, n) for n in names)]
     rows = [
@@ -269,10 +285,11 @@ def leaderboard(reports: list[Report], fmt: str = "markdown", names: list[str] |
         for r in ordered
     ]
     note = leaderboard_note(ordered) + _too_few_footnote(ordered, names)
+    extra = "\n" + leaderboard_tag_text(ordered, fmt) if tagged else ""
     if fmt == "markdown":
         lines = ["| " + " | ".join(head) + " |", "|" + "---|" * 3 + "---:|" * len(names)]
         lines += ["| " + " | ".join(row) + " |" for row in rows]
-        return "\n".join(lines) + "\n\n" + note + "\n"
+        return "\n".join(lines) + "\n\n" + note + "\n" + extra
     if fmt == "latex":
         lines = [
             "\\begin{table}[t]",
@@ -287,8 +304,8 @@ def leaderboard(reports: list[Report], fmt: str = "markdown", names: list[str] |
             f"\\caption{{{latex_escape(note)}}}",
             "\\end{table}",
         ]
-        return "\n".join(lines) + "\n"
+        return "\n".join(lines) + "\n" + extra
     widths = [max(len(x) for x in col) for col in zip(head, *rows, strict=True)]
     lines = ["  ".join(x.ljust(w) for x, w in zip(head, widths, strict=True)).rstrip()]
     lines += ["  ".join(x.ljust(w) for x, w in zip(row, widths, strict=True)).rstrip() for row in rows]
-    return "\n".join(lines) + "\n\n" + note + "\n"
+    return "\n".join(lines) + "\n\n" + note + "\n" + extra

@@ -20,7 +20,6 @@ from alignbench._version import __version__
 if TYPE_CHECKING:  # annotations only: start-up stays free of numpy and friends
     from alignbench.baselines import RunConfig
     from alignbench.records import Benchmark
-    from alignbench.scoring.space import CandidateSpace
     from alignbench.views.report import Report
 
 #: Upper bound of ``--resamples``: far above what a 95% percentile interval needs (1,000-10,000).
@@ -258,20 +257,29 @@ def _cmd_eval(args: argparse.Namespace) -> int:
     _check_numbers(args)
     names = _metric_selection(args.metrics)
     _check_output(args.output, args.predictions, args.config)
+    split_given = args.split is not None
+    args.split = args.split or "test"
     if args.aligner:
         config = _run_config(args)
         from alignbench.aligners import get_aligner
 
         get_aligner(config.aligner, **config.params)  # a bad name or parameter fails before any work
+    if args.baselines:
+        return _eval_baselines(args, names, every_split=args.update and not split_given)
     from alignbench.scoring.evaluate import evaluate
     from alignbench.scoring.space import CandidateSpace
     from alignbench.views.formats import format_report
 
     bench, dataset = _load_gold(args)
+    _check_by(args, bench)
     space = CandidateSpace(bench)
-    options = {"split": args.split, "resamples": args.resamples, "seed": args.seed, "per_pair": args.per_pair}
-    if args.baselines:
-        return _eval_baselines(args, bench, dataset, space, options, names)
+    options = {
+        "split": args.split,
+        "resamples": args.resamples,
+        "seed": args.seed,
+        "per_pair": args.per_pair,
+        "by_tag": args.by == "tag",
+    }
     if args.aligner:
         from alignbench.baselines import evaluate_config
 
@@ -296,43 +304,75 @@ def _cmd_eval(args: argparse.Namespace) -> int:
     return 0
 
 
-def _eval_baselines(
-    args: argparse.Namespace,
-    bench: Benchmark,
-    dataset: dict[str, Any],
-    space: CandidateSpace,
-    options: dict[str, Any],
-    names: list[str] | None,
-) -> int:
-    from alignbench.baselines import config_paths, evaluate_config, is_bundled, leaderboard, read_config, result_path
+def _check_by(args: argparse.Namespace, bench: Benchmark) -> bool:
+    """Whether the split's gold links carry phenomenon tags; ``--by tag`` on one without them is a usage error."""
+    from alignbench.scoring.bytag import split_tags
+
+    tagged = bool(split_tags(bench))
+    if args.by == "tag" and not tagged:
+        _usage(f"--by tag: the gold links of split {args.split!r} carry no phenomenon tags (try --split diagnostic)")
+    return tagged
+
+
+def _eval_baselines(args: argparse.Namespace, names: list[str] | None, every_split: bool) -> int:
+    """The leaderboard of a split (with per-tag tables where its links carry tags); with
+    ``--update``, the committed reports and leaderboards of the split, or of every split when no
+    ``--split`` was given."""
+    from alignbench.baselines import config_paths, evaluate_config, is_bundled, read_config
     from alignbench.progress import progress
+    from alignbench.scoring.space import CandidateSpace
 
     folder = _baselines_dir(args)
     if args.update and is_bundled(folder):
         _usage("--update rewrites the committed results of a clone of alignbench; run it in a clone")
-    reports: list[Report] = []
     paths = config_paths(folder)
-    for path in progress(paths, "baselines", unit="system"):
-        reports.append(evaluate_config(read_config(path), bench, dataset, space, **options))
+    splits = [args.split]
+    if every_split:
+        from alignbench.dataset.load import available_splits
+
+        splits = available_splits(args.data)
+    boards = []
+    for split in splits:
+        args.split = split
+        bench, dataset = _load_gold(args)
+        tagged = _check_by(args, bench)
+        space = CandidateSpace(bench)
+        options = {"split": split, "resamples": args.resamples, "seed": args.seed, "by_tag": tagged}
+        reports = [
+            evaluate_config(read_config(path), bench, dataset, space, **options)
+            for path in progress(paths, f"baselines ({split})", unit="system")
+        ]
+        boards.append(_baselines_board(args, folder, split, reports, names))
+    _emit("\n".join(boards), args.output)
+    return 0
+
+
+def _baselines_board(
+    args: argparse.Namespace, folder: Path, split: str, reports: list[Report], names: list[str] | None
+) -> str:
+    """The leaderboard text of one split; with ``--update``, also written with its reports."""
+    from alignbench.baselines import leaderboard, leaderboard_file, result_path
+
     board = leaderboard(reports, args.format, names)
     if args.update:
         from alignbench.fileio import write_text_atomic
 
         for report in reports:
             write_text_atomic(result_path(folder, report), report.to_json())
-        write_text_atomic(folder / "LEADERBOARD.md", board)
+        write_text_atomic(leaderboard_file(folder, split), board)
         readme = folder.resolve().parent / "README.md"
-        _update_readme_leaderboard(readme, board)
-        print(f"updated {folder}/results, {folder}/LEADERBOARD.md and {readme}", file=sys.stderr)
-    _emit(board, args.output)
-    return 0
+        _update_readme_leaderboard(readme, leaderboard(reports, "markdown", tags=False), split)
+        print(f"updated {folder}/results, {leaderboard_file(folder, split)} and {readme} ({split})", file=sys.stderr)
+    return board
 
 
-def _update_readme_leaderboard(readme: Path, board: str) -> None:
-    """Replace the leaderboard block of the clone's README.md (between its markers), if there is one."""
+def _update_readme_leaderboard(readme: Path, board: str, split: str = "test") -> None:
+    """Replace a split's leaderboard block of the clone's README.md (between its markers:
+    ``leaderboard`` for test, ``leaderboard-<split>`` for another split), if there is one."""
     from alignbench.fileio import write_text_atomic
 
-    start, end = "<!-- leaderboard:start -->\n", "<!-- leaderboard:end -->"
+    marker = "leaderboard" if split == "test" else f"leaderboard-{split}"
+    start, end = f"<!-- {marker}:start -->\n", f"<!-- {marker}:end -->"
     if not readme.is_file():
         return
     text = readme.read_text(encoding="utf-8")
@@ -571,7 +611,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--update", action="store_true", help="with --baselines: rewrite the committed reports and leaderboard"
     )
-    p.add_argument("--split", default="test", help="the split to score (default: test; e.g. diagnostic)")
+    p.add_argument(
+        "--split",
+        default=None,
+        help="the split to score (default: test; e.g. diagnostic). --baselines --update without it: every split",
+    )
+    p.add_argument(
+        "--by",
+        default=None,
+        choices=("tag",),
+        help="add a breakdown by phenomenon tag (splits whose gold links carry tags, e.g. diagnostic; "
+        "--baselines adds it on such a split by itself)",
+    )
     p.add_argument(
         "--data", default=None, metavar="DIR", help="a dataset folder built by 'alignbench build' (default: bundled)"
     )

@@ -132,12 +132,15 @@ def evaluate(
     seed: int = 0,
     per_pair: bool = False,
     space: CandidateSpace | None = None,
+    by_tag: bool = False,
 ) -> Report:
     """Score ``predictions`` on ``bench``. Inputs are never modified; nothing is rounded.
 
     ``system`` is ``{"name": ..., "params": {...}}``; ``threshold`` is ``{"value": ..., "origin":
     ...}`` (how decisions were made); ``dataset`` carries version and source hash, and
     ``source_format: ists2016`` for an iSTS import, whose reports add the task's own measure.
+    ``by_tag`` adds the breakdown by phenomenon tag (:mod:`alignbench.scoring.bytag`), with CIs
+    over clusters drawn with the same ``resamples`` and ``seed``.
     """
     space = space if space is not None else CandidateSpace(bench)
     score = np.full(space.size, -np.inf)
@@ -177,6 +180,12 @@ def evaluate(
             v, s = _point_metrics(space, score, label, [k])
             rows.append({"article_pair": space.pair_name(k), "supports": s, "metrics": v})
 
+    breakdown = None
+    if by_tag:
+        from alignbench.scoring.bytag import by_tag as tag_breakdown
+
+        breakdown = tag_breakdown(bench, space, label, resamples, seed)
+
     return Report(
         alignbench_version=__version__,
         metric_version=METRIC_VERSION,
@@ -202,4 +211,5 @@ def evaluate(
         units=unit_names,
         unit_confusion=unit_conf.reshape(n_units, -1).tolist(),
         per_pair=rows,
+        by_tag=breakdown,
     )

@@ -12,7 +12,7 @@ import unicodedata
 
 from alignbench.records import LABELS, DataError
 from alignbench.scoring.metrics import MIN_SUPPORT, gold_support, metric_names, too_few_to_test
-from alignbench.views import FORMATS
+from alignbench.views import FORMATS, latex_escape
 from alignbench.views.report import Report
 
 HEADLINE = ("link.F1", "labeled.F1", "relation.F1@contradiction", "rank.AP")
@@ -126,23 +126,6 @@ def _html_comment(text: str) -> str:
     return text.replace("--!>", "--!&gt;").replace("-->", "--&gt;")
 
 
-def latex_escape(text: str) -> str:
-    """Escape LaTeX special characters so that names like ``link.F1`` or ``a_b`` compile."""
-    table = {
-        "\\": r"\textbackslash{}",
-        "&": r"\&",
-        "%": r"\%",
-        "$": r"\$",
-        "#": r"\#",
-        "_": r"\_",
-        "{": r"\{",
-        "}": r"\}",
-        "~": r"\textasciitilde{}",
-        "^": r"\textasciicircum{}",
-    }
-    return "".join(table.get(ch, ch) for ch in text)
-
-
 def format_report(report: Report, fmt: str = "table", names: list[str] | None = None) -> str:
     """The report in one of ``FORMATS``; ``names`` selects metric rows (JSON always holds all)."""
     names = names or metric_names()
@@ -164,7 +147,7 @@ def format_report(report: Report, fmt: str = "table", names: list[str] | None = 
         if report.per_pair:
             lines += ["", "per article pair: " + ", ".join(pair_names)]
             lines += [f"{pair}: " + ", ".join(values) for pair, values in pairs]
-        return "\n".join(lines) + "\n"
+        return "\n".join(lines + _tag_section(report, fmt)) + "\n"
     if fmt == "markdown":
         lines = [f"<!-- {_html_comment(line)} -->" for line in _header_lines(report)]
         lines += ["", "| metric | value | 95% CI |", "|---|---:|---|"]
@@ -174,7 +157,7 @@ def format_report(report: Report, fmt: str = "table", names: list[str] | None = 
             lines += ["", "| article pair | " + " | ".join(f"`{n}`" for n in pair_names) + " |"]
             lines += ["|---|" + "---:|" * len(pair_names)]
             lines += [f"| {pair} | " + " | ".join(values) + " |" for pair, values in pairs]
-        return "\n".join(lines) + "\n"
+        return "\n".join(lines + _tag_section(report, fmt)) + "\n"
     if fmt == "latex":
         system = latex_escape(printable(str(report.system.get("name"))))
         version = f"alignbench {report.alignbench_version} (metrics v{report.metric_version})"
@@ -209,26 +192,43 @@ def format_report(report: Report, fmt: str = "table", names: list[str] | None = 
                 f"\\caption{{Per article pair: {where}.}}",
                 "\\end{table}",
             ]
-        return "\n".join(lines) + "\n"
+        return "\n".join(lines + _tag_section(report, fmt)) + "\n"
     if fmt == "csv":
         out = io.StringIO()
         writer = csv.writer(out, lineterminator="\n")
-        writer.writerow(["article_pair", "metric", "value", "ci_low", "ci_high", "gold_support", "too_few_to_test"])
+        tag_column = [] if report.by_tag is None else ["tag"]  # only in reports with a breakdown by tag
+        header = ["article_pair", "metric", "value", "ci_low", "ci_high", "gold_support", "too_few_to_test"]
+        writer.writerow(header + tag_column)
         few = too_few(report)[1]
         for name in names:
             if name in report.metrics:
                 lo_hi = report.ci.get(name, ["", ""])
                 support = gold_support(name, report.supports)
-                writer.writerow(["all", name, repr(report.metrics[name]), *lo_hi, support, str(name in few).lower()])
+                row = ["all", name, repr(report.metrics[name]), *lo_hi, support, str(name in few).lower()]
+                writer.writerow(row + [""] * len(tag_column))
         for p in report.per_pair:
             pair_few = too_few_to_test(list(p["metrics"]), p["supports"], minimum)
             for name in names:
                 if name in p["metrics"]:
                     support = gold_support(name, p["supports"])
                     row = [p["article_pair"], name, repr(p["metrics"][name]), "", "", support]
-                    writer.writerow([*row, str(name in pair_few).lower()])
+                    writer.writerow([*row, str(name in pair_few).lower()] + [""] * len(tag_column))
+        if report.by_tag is not None:
+            from alignbench.views.bytag import report_tag_csv_rows
+
+            writer.writerows(["all", *row] for row in report_tag_csv_rows(report))
         return out.getvalue()
     raise DataError(f"unknown format {fmt!r} (expected one of {', '.join(FORMATS)})")
+
+
+def _tag_section(report: Report, fmt: str) -> list[str]:
+    """The breakdown by phenomenon tag (:mod:`alignbench.views.bytag`) after a blank line, if any."""
+    if not report.by_tag:
+        return []
+    from alignbench.views.bytag import report_tag_lines
+
+    title = {"markdown": ["### By phenomenon tag", ""], "latex": []}.get(fmt, ["by phenomenon tag"])
+    return ["", *title, *report_tag_lines(report, fmt)]
 
 
 def header_lines(report: Report) -> list[str]:

@@ -33,10 +33,20 @@ class Report:
     units: list[str]
     unit_confusion: list[list[int]]
     per_pair: list[dict[str, Any]]
+    #: The breakdown by phenomenon tag (:mod:`alignbench.scoring.bytag`), or None: reports without
+    #: one are written without the key, as before it existed.
+    by_tag: dict[str, Any] | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """The report as plain JSON-able data (``by_tag`` only when there is one)."""
+        data = dataclasses.asdict(self)
+        if data["by_tag"] is None:
+            del data["by_tag"]
+        return data
 
     def to_json(self) -> str:
         """JSON text with a stable key order (floats written exactly, as ``repr``)."""
-        return json.dumps(dataclasses.asdict(self), indent=1, ensure_ascii=False) + "\n"
+        return json.dumps(self.to_dict(), indent=1, ensure_ascii=False) + "\n"
 
     @classmethod
     def from_json(cls, text: str, source: str = "<report>") -> Report:
@@ -183,7 +193,7 @@ _BOOTSTRAP_OPTIONAL = {"numpy_version": _string, "metrics": _string, "min_suppor
 def _check(data: Any) -> None:
     if not isinstance(data, dict):
         raise _Bad(f"expected an object, got {_kind(data)}")
-    _keys(data, "", _FIELDS)
+    _keys(data, "", _FIELDS, ("by_tag",))
     for key in ("alignbench_version", "metric_version"):
         _string(data[key], key)
     for key in ("dataset", "system", "threshold"):
@@ -223,6 +233,38 @@ def _check(data: Any) -> None:
         _string(pair["article_pair"], f"{where}.article_pair")
         _name_map(pair["supports"], f"{where}.supports", _count)
         _name_map(pair["metrics"], f"{where}.metrics", _number)
+    if "by_tag" in data:
+        _check_by_tag(data["by_tag"])
+
+
+#: The keys of a report's ``by_tag`` block and how each is checked (``units`` and ``tags`` apart).
+_BY_TAG = {"unit": _string, "n_units": _count, "resamples": _count, "seed": _count, "level": _level}
+
+
+def _check_by_tag(value: Any) -> None:
+    """The per-tag breakdown: its bootstrap settings, distinct units, and for every tag its
+    supports, values and intervals, each named by a per-tag measure."""
+    from alignbench.scoring.bytag import TAG_METRICS, TAG_SUPPORTS
+
+    block = _object(value, "by_tag")
+    _keys(block, "by_tag", (*_BY_TAG, "units", "tags"))
+    for key, check in _BY_TAG.items():
+        check(block[key], f"by_tag.{key}")
+    units = _array(block["units"], "by_tag.units")
+    for i, unit in enumerate(units):
+        _string(unit, f"by_tag.units[{i}]")
+    if len(set(units)) != len(units):
+        raise _Bad("by_tag.units: a unit is listed twice")
+    if block["n_units"] != len(units):
+        raise _Bad(f"by_tag.n_units: {block['n_units']} but {len(units)} units")
+    for tag, entry in _object(block["tags"], "by_tag.tags").items():
+        where = f"by_tag.tags[{shorten(tag, 40)}]"
+        _keys(_object(entry, where), where, ("supports", "metrics", "ci"))
+        _keys(_object(entry["supports"], f"{where}.supports"), f"{where}.supports", TAG_SUPPORTS)
+        _name_map(entry["supports"], f"{where}.supports", _count)
+        for key, check in (("metrics", _number), ("ci", _interval)):
+            _keys(_object(entry[key], f"{where}.{key}"), f"{where}.{key}", (), TAG_METRICS)
+            _name_map(entry[key], f"{where}.{key}", check)
 
 
 def structure_problem(data: Any) -> str | None:
