@@ -7,20 +7,96 @@ import json
 import pytest
 from conftest import ROOT
 
-from alignbench.baselines import config_paths, evaluate_config, leaderboard, read_config, result_path
+from alignbench.baselines import (
+    config_paths,
+    evaluate_config,
+    leaderboard,
+    leaderboard_file,
+    read_config,
+    result_path,
+)
 from alignbench.dataset.load import dataset_metadata, load_benchmark
 from alignbench.records import DataError
 from alignbench.scoring.space import CandidateSpace
 from alignbench.views.report import Report
 
 
-@pytest.fixture(scope="module")
-def fresh_reports() -> list[Report]:
-    bench = load_benchmark()
-    meta = dataset_metadata()
+def _fresh(split: str) -> list[Report]:
+    bench = load_benchmark(split=split)
+    meta = dataset_metadata(split=split)
     dataset = {"dataset_version": meta["dataset_version"], "source_sha256": meta["source_sha256"]}
     space = CandidateSpace(bench)
-    return [evaluate_config(read_config(p), bench, dataset, space) for p in config_paths(ROOT / "baselines")]
+    by_tag = split == "diagnostic"
+    return [
+        evaluate_config(read_config(p), bench, dataset, space, split=split, by_tag=by_tag)
+        for p in config_paths(ROOT / "baselines")
+    ]
+
+
+@pytest.fixture(scope="module")
+def fresh_reports() -> list[Report]:
+    return _fresh("test")
+
+
+@pytest.fixture(scope="module")
+def diagnostic_reports() -> list[Report]:
+    return _fresh("diagnostic")
+
+
+def _close(committed, fresh, where):
+    """Equal, floats to 1e-9 (committed reports were written on another machine)."""
+    if isinstance(committed, dict):
+        assert committed.keys() == fresh.keys(), where
+        for key in committed:
+            _close(committed[key], fresh[key], f"{where}.{key}")
+    elif isinstance(committed, list) and committed and isinstance(committed[0], float):
+        assert committed == pytest.approx(fresh, rel=1e-9, abs=1e-12), where
+    elif isinstance(committed, float):
+        assert committed == pytest.approx(fresh, rel=1e-9, abs=1e-12), where
+    else:
+        assert committed == fresh, where
+
+
+def test_committed_diagnostic_reports_are_reproduced(diagnostic_reports):
+    for report in diagnostic_reports:
+        path = result_path(ROOT / "baselines", report)
+        assert (
+            path.parent.name == "diagnostic"
+            and path.parent.parent == result_path(ROOT / "baselines", _as_test(report)).parent
+        )
+        assert path.is_file(), f"{path} missing: run 'alignbench eval --baselines --update'"
+        _close(json.loads(path.read_text(encoding="utf-8")), json.loads(report.to_json()), str(path))
+        assert report.by_tag and len(report.by_tag["tags"]) == 22
+
+
+def _as_test(report: Report) -> Report:
+    import dataclasses
+
+    return dataclasses.replace(report, dataset={**report.dataset, "split": "test"})
+
+
+def test_diagnostic_leaderboard_and_readme_are_current(diagnostic_reports, capsys):
+    from alignbench.cli import main
+
+    board = leaderboard(diagnostic_reports, "markdown")
+    assert leaderboard_file(ROOT / "baselines", "diagnostic").read_text(encoding="utf-8") == board
+    assert main(["eval", "--baselines", "--split", "diagnostic"]) == 0
+    assert capsys.readouterr().out == board
+    assert "### Contra F1 (`relation.F1@contradiction`) by phenomenon tag" in board
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    headline = leaderboard(diagnostic_reports, "markdown", tags=False)
+    block = "<!-- leaderboard-diagnostic:start -->\n" + headline + "<!-- leaderboard-diagnostic:end -->"
+    assert block in readme
+    test_block = readme.split("<!-- leaderboard:start -->", 1)[1].split("<!-- leaderboard:end -->", 1)[0]
+    assert "split diagnostic" not in test_block and "split test" in test_block  # never pooled
+
+
+def test_diagnostic_contradiction_f1_intervals_are_narrow(diagnostic_reports):
+    # the point of the split: contradiction F1 with real statistical power (issue 12)
+    assert diagnostic_reports[0].supports["gold.contradiction"] >= 100
+    for report in diagnostic_reports:
+        low, high = report.ci["relation.F1@contradiction"]
+        assert high - low < 0.3, report.system["name"]
 
 
 def test_committed_reports_are_reproduced(fresh_reports):
