@@ -1,0 +1,69 @@
+"""Golden test of the diagnostic split, read from the source files directly (json, not the package):
+what issue 12 promised the split holds."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from conftest import ROOT
+
+
+def _jsonl(path: Path) -> list[dict]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+@pytest.fixture(scope="module")
+def split() -> tuple[list[dict], list[dict]]:
+    articles = [a for f in sorted((ROOT / "corpus").glob("*/articles.jsonl")) for a in _jsonl(f)]
+    diagnostic = [a for a in articles if a.get("split") == "diagnostic"]
+    clusters = sorted({a["cluster_id"] for a in diagnostic})
+    links = [x for c in clusters for x in _jsonl(ROOT / "annotations" / c / "alignments.jsonl")]
+    return diagnostic, links
+
+
+def test_every_article_is_marked_synthetic(split):
+    articles, _ = split
+    assert articles
+    for a in articles:
+        assert a["synthetic"] is True, a["article_id"]
+        assert a["source"].endswith("(synthetic)"), a["article_id"]
+        assert a["url"] is None and a["published"] is None, a["article_id"]
+
+
+def test_sizes_and_relations(split):
+    articles, links = split
+    assert len({a["cluster_id"] for a in articles}) >= 60
+    assert len(links) >= 400
+    relations = Counter(x["relation"] for x in links)
+    assert relations["contradiction"] >= 100
+    assert relations["a_more_specific"] + relations["b_more_specific"] >= 60
+    assert relations["equivalent"] >= 60
+    assert relations["related"] >= 60
+
+
+def test_every_tag_has_fifteen_links(split):
+    import ast
+
+    _, links = split
+    tags_py = (ROOT / "src" / "alignbench" / "sources" / "tags.py").read_text(encoding="utf-8")
+    listed = ast.literal_eval(tags_py.split("PHENOMENON_TAGS: dict[str, str] = ", 1)[1].split("\n}\n", 1)[0] + "\n}")
+    counts = Counter(t for x in links for t in x["tags"])
+    assert set(counts) <= set(listed)
+    assert all(x["tags"] for x in links)
+    for tag in listed:
+        assert counts[tag] >= 15, tag
+
+
+def test_every_g4_rule_has_a_contradiction_and_a_non_contradiction(split):
+    _, links = split
+    cited: dict[str, Counter] = {f"G4.{i}": Counter() for i in range(1, 11)}
+    for x in links:
+        for rule in set(re.findall(r"G4\.(\d+)\b", x["rationale"])):
+            if f"G4.{rule}" in cited:
+                cited[f"G4.{rule}"][x["relation"] == "contradiction"] += 1
+    for rule, count in cited.items():
+        assert count[True] >= 1 and count[False] >= 1, (rule, dict(count))
