@@ -147,6 +147,31 @@ cells was expected, not measured. Who made each pass is recorded in `DATASHEET.m
 """
 
 
+def tag_section(bench: Benchmark) -> str:
+    """The card's per-tag counts of each split whose gold links carry phenomenon tags (empty if none).
+
+    A link with several tags counts under each, so the rows add up to more than the split's links.
+    """
+    parts = []
+    for split in bench.splits():
+        links = [x for x in bench.split(split).alignments if x.tags]
+        if not links:
+            continue
+        counts: dict[str, list[int]] = {}
+        for x in links:
+            for tag in x.tags:
+                row = counts.setdefault(tag, [0, 0])
+                row[0] += 1
+                row[1] += x.relation == "contradiction"
+        rows = [f"| `{tag}` | {n} | {c} |" for tag, (n, c) in sorted(counts.items())]
+        parts.append(
+            f"\nPhenomenon tags of the `{split}` split ({len(links)} tagged gold links; a link with several "
+            "tags counts under each; meanings in `annotations/TAGS.md`):\n\n"
+            "| tag | gold links | contradictions |\n|---|---:|---:|\n" + "\n".join(rows) + "\n"
+        )
+    return "".join(parts)
+
+
 def dataset_card(
     bench: Benchmark,
     counts: dict[str, dict[str, int]],
@@ -211,7 +236,7 @@ do not edit by hand.
 {split_lines}
 
 {config_table}
-
+{tag_section(bench)}
 Relations ({relations}) are a `ClassLabel`; `pairs.label` adds `none` for unlinked pairs. `related`
 links are *possible* links, the others *sure* links (`alignments.sure`).
 
