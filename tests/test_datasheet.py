@@ -44,3 +44,56 @@ def test_version_is_single_sourced():
     assert f"# Datasheet for alignbench {alignbench.__version__}" in (ROOT / "DATASHEET.md").read_text(encoding="utf-8")
     assert bibtex() in (ROOT / "README.md").read_text(encoding="utf-8")
     assert bibtex() in (ROOT / "data" / "README.md").read_text(encoding="utf-8")
+
+
+def _section_table(section: str, first_column: str) -> list[list[str]]:
+    """The rows (cells stripped) of the Markdown table whose header starts with ``first_column``."""
+    lines = section.split(f"| {first_column} |", 1)[1].split("\n\n", 1)[0].splitlines()[2:]
+    return [[cell.strip() for cell in line.strip("|").split("|")] for line in lines]
+
+
+def test_datasheet_diagnostic_section_matches_the_data():
+    text = (ROOT / "DATASHEET.md").read_text(encoding="utf-8")
+    section = text.split("## The diagnostic split", 1)[1].split("\n## ", 1)[0]
+    expected: dict[str, list[int]] = {}
+    tags: Counter = Counter()
+    contradictions: Counter = Counter()
+    for split in ("test", "diagnostic"):
+        bench = alignbench.load_benchmark(split=split)
+        linked = {x.claim_a for x in bench.alignments} | {x.claim_b for x in bench.alignments}
+        relations = Counter(x.relation for x in bench.alignments)
+        values = {
+            "event clusters": len({a.cluster_id for a in bench.articles}),
+            "articles": len(bench.articles),
+            "claims": len(bench.claims),
+            "article pairs": len(bench.article_pairs()),
+            "candidate claim pairs": alignbench.load("pairs", split=split).num_rows,
+            "gold links": len(bench.alignments),
+            "sure links": sum(x.relation in SURE_RELATIONS for x in bench.alignments),
+            **{r: relations[r] for r in RELATIONS},
+            "claims with no link": sum(c.claim_id not in linked for c in bench.claims),
+        }
+        for key, value in values.items():
+            expected.setdefault(key, []).append(value)
+        for x in bench.alignments:
+            tags.update(x.tags)
+            contradictions.update(x.tags if x.relation == "contradiction" else ())
+    table = {row[0]: [int(v) for v in row[1:]] for row in _section_table(section, "quantity")}
+    assert table == expected
+    tag_table = {row[0]: (int(row[1]), int(row[2])) for row in _section_table(section, "tag")}
+    assert tag_table == {t: (n, contradictions[t]) for t, n in tags.items()}
+
+
+def test_datasheet_second_read_counts_match_the_review_files():
+    text = (ROOT / "DATASHEET.md").read_text(encoding="utf-8")
+    section = text.split("## The diagnostic split", 1)[1].split("\n## ", 1)[0]
+    rows = {row[0]: [int(v) for v in row[1:]] for row in _section_table(section, "writer")}
+    total = rows.pop("all")
+    found = {}
+    for path in sorted((ROOT / "annotations").glob("DIAGNOSTIC-*-review.md")):
+        review = path.read_text(encoding="utf-8")
+        row = re.search(r"^\| \*\*total\*\* \| \*\*(\d+)\*\* \| \*\*(\d+)\*\*[^|]*\| \*\*(\d+)\*\*", review, re.M)
+        line = re.search(r"Totals: \*\*(\d+) labels? changed, (\d+) links? added, (\d+) links? removed\*\*", review)
+        found[path.stem.removeprefix("DIAGNOSTIC-").removesuffix("-review")] = [int(v) for v in (row or line).groups()]
+    assert rows == found
+    assert total == [sum(col) for col in zip(*found.values(), strict=True)]
