@@ -252,3 +252,24 @@ def test_encoding_aligner_must_define_both_methods(tmp_path, monkeypatch):
     )
     with pytest.raises(UsageError, match=r"Half subclasses EncodingAligner but defines no similarity\(\)"):
         get_aligner("half_encoder_mod:Half")
+
+
+@pytest.mark.parametrize("name", ["tfidf", "tfidf-char"])
+def test_tfidf_fit_keeps_the_rows_of_the_one_analysis_bit_for_bit(name):
+    """fit() analyses the texts once; its rows are exactly TfidfVectorizer's fit-then-transform rows,
+    for fitted texts (looked up, in any order, repeated) and for new ones (transformed)."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    texts = ["The ferry stopped 12 km out", "a ferry, the FERRY: stopped!", "Talks stalled at 9:06", "x"]
+    aligner = get_aligner(name).fit(texts)
+    reference = TfidfVectorizer(
+        analyzer=aligner.analyzer,
+        ngram_range=(aligner.ngram_min, aligner.ngram_max),
+        sublinear_tf=aligner.sublinear_tf,
+        dtype=np.float64,
+    ).fit(texts)
+    for asked in (texts[::-1] + texts[:1], ["a new text about the ferry", *texts]):
+        claims = [Claim(f"c-{i}", "a", 0, len(t), t, t, None) for i, t in enumerate(asked)]
+        got, want = aligner.encode(claims), reference.transform(asked)
+        assert np.array_equal(got.indptr, want.indptr) and np.array_equal(got.indices, want.indices)
+        assert np.array_equal(got.data, want.data)  # the same floats, not just close ones

@@ -92,18 +92,42 @@ class TfidfAligner(EncodingAligner):
                 raise self._invalid(flag, "true or false")
 
     def fit(self, texts: Sequence[str]) -> TfidfAligner:
-        """Learn vocabulary and IDF from unlabelled texts."""
+        """Learn vocabulary and IDF from unlabelled texts, and keep the TF-IDF rows of those texts.
+
+        The texts are analysed once (``CountVectorizer.fit_transform``), not twice as
+        ``TfidfVectorizer.fit`` then ``.transform`` would: the count matrix gets its column
+        indices sorted, as ``transform`` returns them, so the rows are the very same floats
+        (``tests/test_encode.py`` checks them bit for bit against ``TfidfVectorizer``).
+        ``encode`` then looks up the rows of fitted texts and transforms only new ones.
+        """
+        from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer
+
         self._validate()
-        self.vectorizer_ = self._vectorizer().fit(list(texts))
+        texts = list(texts)
+        counter = CountVectorizer(
+            analyzer=self.analyzer,
+            ngram_range=(self.ngram_min, self.ngram_max),
+            lowercase=self.lowercase,
+            dtype=np.float64,
+        )
+        counts = counter.fit_transform(texts)
+        counts.sort_indices()  # fit_transform leaves them in first-seen order; transform sorts them
+        self.vectorizer_ = counter
+        self.tfidf_ = TfidfTransformer(norm="l2", sublinear_tf=self.sublinear_tf).fit(counts)
+        self.rows_ = self.tfidf_.transform(counts)
+        self.row_of_ = {text: i for i, text in enumerate(texts)}
         return self
 
     def encode(self, claims: Sequence[Claim]) -> csr_matrix:
         """The TF-IDF vector of each claim (sparse rows, L2-normalised), with the fitted vocabulary."""
         self._validate()
-        vectorizer = getattr(self, "vectorizer_", None)
-        if vectorizer is None:
+        if getattr(self, "vectorizer_", None) is None:
             raise ValueError(f"{self.name}: encode() needs fit() first")
-        return vectorizer.transform(self.texts(claims))
+        texts = self.texts(claims)
+        rows = [self.row_of_.get(text, -1) for text in texts]
+        if min(rows, default=0) >= 0:
+            return self.rows_[rows]
+        return self.tfidf_.transform(self.vectorizer_.transform(texts))
 
     def similarity(self, encoded_a: csr_matrix, encoded_b: csr_matrix) -> np.ndarray:
         """Cosine similarities in [0, 1] of every row pair: the product of the normalised vectors."""
