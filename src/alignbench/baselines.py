@@ -81,14 +81,9 @@ def run_aligner(
     tagged at once (:func:`~alignbench.aligners.relation.tag_pairs`).
     """
     space = space if space is not None else CandidateSpace(bench)
-    if hasattr(aligner, "fit"):
-        field = getattr(aligner, "field", "text")
-        aligner.fit([(getattr(c, field, None) or c.text) for c in bench.claims])
-    by_id = {c.claim_id: c for c in bench.claims}
-    claims = [by_id[cid] for cid in space.claim_ids]  # in candidate-space order: each article's claims in a run
-    bounds = [(int(lo), int(lo + n)) for lo, n in zip(space.article_first, space.article_size, strict=True)]
+    claims, matrices = score_matrices(aligner, bench, space)
     scores, decided = np.empty(space.size), np.zeros(space.size, dtype=bool)
-    for k, matrix in enumerate(_score_matrices(aligner, claims, bounds, space.pairs)):
+    for k, matrix in enumerate(matrices):
         block = slice(int(space.offsets[k]), int(space.offsets[k + 1]))
         scores[block] = matrix.ravel()
         decided[block] = decode(matrix, config.threshold, config.decoder).ravel()
@@ -100,6 +95,24 @@ def run_aligner(
             features, space.cand_a[chosen], space.cand_b[chosen], scores[chosen], config.equivalent_at
         )
     return PredictionArrays(np.arange(space.size, dtype=np.int64), scores, labels)
+
+
+def score_matrices(
+    aligner: Aligner, bench: Benchmark, space: CandidateSpace
+) -> tuple[list[Claim], Iterator[np.ndarray]]:
+    """Fit the aligner on the benchmark's claims; return the claims in candidate-space order and an
+    iterator over the checked score matrix of each article pair of ``space``, in order.
+
+    The one scoring pass shared by :func:`run_aligner` and ``alignbench tune`` (which keeps the
+    scores and decides at every point of its grid).
+    """
+    if hasattr(aligner, "fit"):
+        field = getattr(aligner, "field", "text")
+        aligner.fit([(getattr(c, field, None) or c.text) for c in bench.claims])
+    by_id = {c.claim_id: c for c in bench.claims}
+    claims = [by_id[cid] for cid in space.claim_ids]  # in candidate-space order: each article's claims in a run
+    bounds = [(int(lo), int(lo + n)) for lo, n in zip(space.article_first, space.article_size, strict=True)]
+    return claims, _score_matrices(aligner, claims, bounds, space.pairs)
 
 
 def _score_matrices(

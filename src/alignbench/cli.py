@@ -404,6 +404,67 @@ def _cmd_run(args: argparse.Namespace) -> int:
     return 0
 
 
+def _tune_base(args: argparse.Namespace) -> tuple[RunConfig, Path | None]:
+    """The config ``tune`` starts from (its aligner, parameters and decoder) and the file it was read from."""
+    from alignbench.aligners import parse_params
+    from alignbench.baselines import RunConfig, read_config
+
+    path = Path(args.config) if args.config else _baselines_dir(args) / "configs" / f"{args.aligner}.json"
+    if args.config or (":" not in args.aligner and path.is_file()):
+        base = read_config(path)
+        if base.aligner != args.aligner:
+            _usage(f"--config {args.config} is a config of aligner {base.aligner!r}, not of {args.aligner!r}")
+    else:
+        base, path = RunConfig(args.aligner, args.aligner, {}, "threshold", 0.5, 0.5, ""), None
+    params = {**base.params, **parse_params(args.param or [])}
+    return base._replace(params=params, decoder=args.decoder or base.decoder), path
+
+
+def _cmd_tune(args: argparse.Namespace) -> int:
+    from alignbench.scoring.tune_grid import DEFAULT_OBJECTIVE, check_metric, check_tuning_split, parse_grid
+
+    thresholds = parse_grid(args.thresholds, "--thresholds")
+    equivalent_ats = parse_grid(args.equivalent_at_grid, "--equivalent-at-grid")
+    base, base_path = _tune_base(args)
+    _check_output(args.output, args.config, base_path)
+    from alignbench.aligners import get_aligner
+    from alignbench.dataset.load import available_splits
+
+    aligner = get_aligner(base.aligner, **base.params)  # a bad name or parameter fails before any work
+    check_tuning_split(args.split, available_splits(args.data), args.data or "the bundled dataset")
+    bench, dataset = _load_gold(args)
+    objective = check_metric(args.objective or DEFAULT_OBJECTIVE, "--objective", dataset)
+    tie_break = check_metric(args.tie_break, "--tie-break", dataset)
+    from alignbench.fileio import write_text_atomic
+    from alignbench.scoring.tune import config_text, tune
+
+    result = tune(
+        aligner,
+        base.decoder,
+        bench,
+        dataset,
+        args.split,
+        objective=objective,
+        tie_break=tie_break,
+        thresholds=thresholds,
+        equivalent_ats=equivalent_ats,
+    )
+    config = base._replace(
+        name=Path(args.output).stem,
+        threshold=result.threshold,
+        equivalent_at=result.equivalent_at,
+        threshold_origin=result.origin,
+    )
+    write_text_atomic(args.output, config_text(config))
+    print(
+        f"wrote {args.output}: threshold {result.threshold:g}, equivalent_at {result.equivalent_at:g} "
+        f"({objective} {result.objective:.4f}, {tie_break} {result.tie_break:.4f} on {args.split}; "
+        f"{result.values.size} grid points)",
+        file=sys.stderr,
+    )
+    return 0
+
+
 def _cmd_export_wa(args: argparse.Namespace) -> int:
     from alignbench.records import LABELS, DataError
     from alignbench.scoring.predictions import read_predictions
@@ -653,6 +714,49 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--system", default=None, help=argparse.SUPPRESS)
     _add_run_options(p)
     p.set_defaults(func=_cmd_run)
+
+    from alignbench.scoring.tune_grid import DEFAULT_EQUIVALENT_AT, DEFAULT_THRESHOLDS, DEFAULT_TIE_BREAK
+
+    p = sub.add_parser(
+        "tune",
+        help="choose an aligner's threshold and equivalent_at on a tuning split; write a run config",
+        description="Score the tuning split once with ALIGNER, try every (threshold, equivalent_at) of the grid and "
+        "write the best by --objective as a run config (like baselines/configs/*.json; its name is the file name). "
+        "Ties: --tie-break, then the smaller threshold, then the smaller equivalent_at. Splits that results are "
+        "reported on (test, diagnostic) are refused.",
+    )
+    p.add_argument("aligner", metavar="ALIGNER", help="built-in name (see 'alignbench list') or package.module:Class")
+    p.add_argument("-o", "--output", required=True, metavar="FILE", help="the run config to write (atomically)")
+    p.add_argument("--data", default=None, metavar="DIR", help="a dataset folder (default: bundled)")
+    p.add_argument("--split", default="train", help="the split to tune on (default: train; never test or diagnostic)")
+    p.add_argument(
+        "--objective", default=None, metavar="METRIC", help="the metric to optimise (default: link.F1; not rank.*)"
+    )
+    p.add_argument(
+        "--tie-break", default=DEFAULT_TIE_BREAK, metavar="METRIC", help=f"second metric (default: {DEFAULT_TIE_BREAK})"
+    )
+    p.add_argument(
+        "--thresholds",
+        default=DEFAULT_THRESHOLDS,
+        metavar="GRID",
+        help=f"thresholds to try: START:STOP:STEP (ends included) or a,b,c (default: {DEFAULT_THRESHOLDS})",
+    )
+    p.add_argument(
+        "--equivalent-at-grid",
+        default=DEFAULT_EQUIVALENT_AT,
+        metavar="GRID",
+        help=f"equivalent_at values to try, as --thresholds (default: {DEFAULT_EQUIVALENT_AT})",
+    )
+    p.add_argument("--param", action="append", metavar="KEY=VALUE", help="aligner parameter (repeatable)")
+    p.add_argument("--decoder", default=None, choices=["threshold", "mutual", "hungarian"], help="link decoder")
+    p.add_argument("--config", default=None, metavar="FILE", help="start from this config's parameters and decoder")
+    p.add_argument(
+        "--baselines-dir",
+        default=None,
+        metavar="DIR",
+        help="where ALIGNER's committed config is looked up (default: the installed configs)",
+    )
+    p.set_defaults(func=_cmd_tune)
 
     p = sub.add_parser(
         "export-wa",
