@@ -176,3 +176,20 @@ def test_cli_writes_a_config_that_eval_reads_back(
     # the config it starts from is an input: never overwritten
     assert main(["tune", "fuzzy", "--data", str(ists), "--config", str(out), "-o", str(out)]) == 2
     assert "is also an input" in capsys.readouterr().err
+
+
+def test_leaderboard_note_says_where_settings_were_tuned() -> None:
+    from types import SimpleNamespace
+
+    from alignbench.baselines import settings_note
+
+    def report(name: str, origin: str) -> SimpleNamespace:
+        return SimpleNamespace(system={"name": name}, threshold={"value": 0.3, "origin": origin})
+
+    a_priori = settings_note([report("a", "fixed a priori: ..."), report("b", "floor: ...")])
+    assert a_priori == "Thresholds fixed a priori in baselines/configs/, not tuned on any split."
+    tuned = "tuned on ists2016/images train, objective link.F1 (ties: ...)"
+    assert settings_note([report("a", tuned), report("b", tuned)]) == f"Settings (threshold, equivalent_at) {tuned}."
+    mixed = settings_note([report("a", tuned), report("b", "fixed a priori: ...")])
+    assert mixed == f"Settings of a {tuned}; the others' thresholds fixed a priori in their configs."
+    assert "not tuned on any split" not in mixed

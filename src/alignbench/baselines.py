@@ -2,8 +2,9 @@
 
 A baseline config (``baselines/configs/<name>.json``) fixes everything a run needs, decided a
 priori: the aligner and its parameters, the decoder, the decision threshold and the tagger's
-``equivalent_at``. There is no dev split, so nothing is tuned; the threshold origin says so in
-every report. The configs ship inside the wheel (``alignbench/_baselines/configs``), so that an
+``equivalent_at``. The bundled data has no dev split, so nothing is tuned; the threshold origin
+says so in every report. Configs tuned on another benchmark's train split by ``alignbench tune``
+(``baselines/ists2016/<subset>/configs``) say where in theirs, and so does the leaderboard note. The configs ship inside the wheel (``alignbench/_baselines/configs``), so that an
 installed package reproduces the leaderboard. Reports are kept like mteb's results:
 ``baselines/results/<name>/<dataset version>-<source hash[:12]>/report.json``.
 """
@@ -255,9 +256,26 @@ def leaderboard_note(reports: list[Report]) -> str:
         f"split {first.dataset.get('split')}, {first.supports.get('candidates')} candidates, "
         f"{first.supports.get('sure_links')} sure + {first.supports.get('possible_links')} possible gold links. "
         f"95% percentile bootstrap CIs ({first.bootstrap['resamples']} resamples of {first.bootstrap['n_units']} "
-        f"{first.bootstrap['unit']}s, seed {first.bootstrap['seed']}). Thresholds fixed a priori in "
-        "baselines/configs/, not tuned on any split."
+        f"{first.bootstrap['unit']}s, seed {first.bootstrap['seed']}). {settings_note(reports)}"
     )
+
+
+def settings_note(reports: list[Report]) -> str:
+    """Where the systems' decision settings come from: fixed a priori, or tuned (``alignbench tune``
+    writes a ``threshold_origin`` that starts with "tuned on")."""
+    a_priori = "Thresholds fixed a priori in baselines/configs/, not tuned on any split."
+    tuned: dict[str, list[str]] = {}
+    for r in reports:
+        origin = str(r.threshold.get("origin") or "")
+        if origin.startswith("tuned on "):
+            tuned.setdefault(origin, []).append(str(r.system["name"]))
+    if not tuned:
+        return a_priori
+    if sum(map(len, tuned.values())) == len(reports) and len(tuned) == 1:
+        return f"Settings (threshold, equivalent_at) {next(iter(tuned))}."
+    parts = "; settings of ".join(f"{', '.join(names)} {origin}" for origin, names in tuned.items())
+    rest = len(reports) - sum(map(len, tuned.values()))
+    return f"Settings of {parts}" + ("; the others' thresholds fixed a priori in their configs." if rest else ".")
 
 
 def leaderboard(reports: list[Report], fmt: str = "markdown", names: list[str] | None = None, tags: bool = True) -> str:
