@@ -172,6 +172,38 @@ def tag_section(bench: Benchmark) -> str:
     return "".join(parts)
 
 
+def size_categories(counts: dict[str, dict[str, int]]) -> list[str]:
+    """The card's ``size_categories``: that of the largest config of any split."""
+    return [_size_category(max(n for split in counts.values() for n in split.values()))]
+
+
+def front_matter_data(
+    counts: dict[str, dict[str, int]], version: str, content_hash: str, extras: Any = None
+) -> dict[str, Any]:
+    """The data part of a card's YAML front matter, shared by ``build`` and ``import``: each config's
+    Parquet file per split, and each config's features (after ``size_categories(counts)`` and the tags)."""
+    return {
+        "configs": [
+            {
+                "config_name": config,
+                **({"default": True} if config == DEFAULT_CONFIG else {}),
+                "data_files": [
+                    {"split": split, "path": parquet_path(config, file_tag(version, content_hash), split)}
+                    for split in counts
+                ],
+            }
+            for config in CONFIGS
+        ],
+        "dataset_info": [
+            {
+                "config_name": config,
+                "features": [{"name": k, **_feature_yaml(v)} for k, v in feature_dict(config, extras).items()],
+            }
+            for config in CONFIGS
+        ],
+    }
+
+
 def dataset_card(
     bench: Benchmark,
     counts: dict[str, dict[str, int]],
@@ -197,26 +229,9 @@ def dataset_card(
         ),
         "task_categories": ["text-classification", "sentence-similarity"],
         "task_ids": ["natural-language-inference", "semantic-similarity-classification"],
-        "size_categories": [_size_category(max(n for split in counts.values() for n in split.values()))],
+        "size_categories": size_categories(counts),
         "tags": ["claim-alignment", "contradiction-detection", "news", "cross-document"],
-        "configs": [
-            {
-                "config_name": config,
-                **({"default": True} if config == DEFAULT_CONFIG else {}),
-                "data_files": [
-                    {"split": split, "path": parquet_path(config, file_tag(version, content_hash), split)}
-                    for split in counts
-                ],
-            }
-            for config in CONFIGS
-        ],
-        "dataset_info": [
-            {
-                "config_name": config,
-                "features": [{"name": k, **_feature_yaml(v)} for k, v in feature_dict(config).items()],
-            }
-            for config in CONFIGS
-        ],
+        **front_matter_data(counts, version, content_hash),
     }
     yaml_text = yaml.safe_dump(front, sort_keys=False, allow_unicode=True, width=100)
     split_lines, config_table = _splits_text(counts)

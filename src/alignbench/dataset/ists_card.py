@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from collections import Counter
 
-from alignbench.dataset.card import CONFIG_DESCRIPTIONS, IMPORT_CARD_MARKER, _feature_yaml, _size_category
-from alignbench.dataset.schema import CONFIGS, DEFAULT_CONFIG, ExtraColumns, feature_dict, file_tag, parquet_path
+from alignbench.dataset.card import CONFIG_DESCRIPTIONS, IMPORT_CARD_MARKER, front_matter_data, size_categories
+from alignbench.dataset.schema import CONFIGS, ExtraColumns
 from alignbench.records import RELATIONS
 from alignbench.sources.importers.ists2016 import RELATION_OF, IstsSplit
 
@@ -32,26 +32,9 @@ def _front(subset: str, counts: dict[str, dict[str, int]], version: str, content
         "language": ["en"],
         "license": "unknown",
         "task_categories": ["sentence-similarity", "text-classification"],
-        "size_categories": [_size_category(max(n for split in counts.values() for n in split.values()))],
+        "size_categories": size_categories(counts),
         "tags": ["claim-alignment", "interpretable-sts", "chunk-alignment"],
-        "configs": [
-            {
-                "config_name": config,
-                **({"default": True} if config == DEFAULT_CONFIG else {}),
-                "data_files": [
-                    {"split": split, "path": parquet_path(config, file_tag(version, content_hash), split)}
-                    for split in counts
-                ],
-            }
-            for config in CONFIGS
-        ],
-        "dataset_info": [
-            {
-                "config_name": config,
-                "features": [{"name": k, **_feature_yaml(v)} for k, v in feature_dict(config, extras).items()],
-            }
-            for config in CONFIGS
-        ],
+        **front_matter_data(counts, version, content_hash, extras),
     }
     return yaml.safe_dump(front, sort_keys=False, allow_unicode=True, width=100)
 
