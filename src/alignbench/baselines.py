@@ -27,8 +27,9 @@ from alignbench.aligners.relation import claim_features, tag_pairs
 from alignbench.records import LABELS, Benchmark, Claim, DataError
 from alignbench.scoring.predictions import Prediction, PredictionArrays
 from alignbench.scoring.space import CandidateSpace
+from alignbench.views import latex_table
 from alignbench.views.bytag import leaderboard_tag_csv_rows, leaderboard_tag_text
-from alignbench.views.formats import HEADLINE, HEADLINE_TITLES, latex_escape, too_few
+from alignbench.views.formats import HEADLINE, HEADLINE_TITLES, too_few
 from alignbench.views.report import Report
 
 CONFIG_FIELDS = {"name", "aligner", "params", "decoder", "threshold", "equivalent_at", "threshold_origin"}
@@ -322,19 +323,7 @@ def leaderboard(reports: list[Report], fmt: str = "markdown", names: list[str] |
         lines += ["| " + " | ".join(row) + " |" for row in rows]
         return "\n".join(lines) + "\n\n" + note + "\n" + extra
     if fmt == "latex":
-        lines = [
-            "\\begin{table}[t]",
-            "\\centering",
-            "\\begin{tabular}{lll" + "r" * len(names) + "}",
-            "\\toprule",
-            " & ".join(latex_escape(h) for h in head) + " \\\\",
-            "\\midrule",
-            *(" & ".join(latex_escape(x) for x in row) + " \\\\" for row in rows),
-            "\\bottomrule",
-            "\\end{tabular}",
-            f"\\caption{{{latex_escape(note)}}}",
-            "\\end{table}",
-        ]
+        lines = latex_table(head, rows, "lll" + "r" * len(names), note)
         return "\n".join(lines) + "\n" + extra
     widths = [max(len(x) for x in col) for col in zip(head, *rows, strict=True)]
     lines = ["  ".join(x.ljust(w) for x, w in zip(head, widths, strict=True)).rstrip()]

@@ -23,3 +23,21 @@ def latex_escape(text: str) -> str:
         "^": r"\textasciicircum{}",
     }
     return "".join(table.get(ch, ch) for ch in text)
+
+
+def latex_table(head: list[str], rows: list[list[str]], align: str, caption: str) -> list[str]:
+    """The lines of a booktabs ``table`` float: ``head`` and ``rows`` (plain text, escaped here), the
+    column ``align`` spec (e.g. ``"lrr"``) and a plain-text ``caption``."""
+    return [
+        "\\begin{table}[t]",
+        "\\centering",
+        "\\begin{tabular}{" + align + "}",
+        "\\toprule",
+        " & ".join(latex_escape(h) for h in head) + " \\\\",
+        "\\midrule",
+        *(" & ".join(latex_escape(x) for x in row) + " \\\\" for row in rows),
+        "\\bottomrule",
+        "\\end{tabular}",
+        f"\\caption{{{latex_escape(caption)}}}",
+        "\\end{table}",
+    ]

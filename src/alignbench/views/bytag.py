@@ -11,7 +11,7 @@ from typing import Any
 
 from alignbench.scoring.bytag import TAG_METRIC_TITLES, TAG_METRICS
 from alignbench.scoring.metrics import MIN_SUPPORT
-from alignbench.views import latex_escape
+from alignbench.views import latex_table
 from alignbench.views.report import Report
 
 #: Mark of a cell resting on fewer than the minimum number of items (as the leaderboard's).
@@ -66,19 +66,7 @@ def _grid(head: list[str], rows: list[list[str]], fmt: str, note: str, numeric_f
         lines = ["| " + " | ".join(head) + " |", "|" + "---|" * numeric_from + "---:|" * (len(head) - numeric_from)]
         return [*lines, *("| " + " | ".join(row) + " |" for row in rows), "", note]
     if fmt == "latex":
-        return [
-            "\\begin{table}[t]",
-            "\\centering",
-            "\\begin{tabular}{" + "l" * numeric_from + "r" * (len(head) - numeric_from) + "}",
-            "\\toprule",
-            " & ".join(latex_escape(h) for h in head) + " \\\\",
-            "\\midrule",
-            *(" & ".join(latex_escape(x) for x in row) + " \\\\" for row in rows),
-            "\\bottomrule",
-            "\\end{tabular}",
-            f"\\caption{{{latex_escape(note)}}}",
-            "\\end{table}",
-        ]
+        return latex_table(head, rows, "l" * numeric_from + "r" * (len(head) - numeric_from), note)
     widths = [max(len(x) for x in col) for col in zip(head, *rows, strict=True)]
     lines = ["  ".join(x.ljust(w) for x, w in zip(head, widths, strict=True)).rstrip()]
     lines += ["  ".join(x.ljust(w) for x, w in zip(row, widths, strict=True)).rstrip() for row in rows]
