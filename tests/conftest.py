@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -21,3 +22,26 @@ def sources(tmp_path: Path) -> Path:
     for name in ("seeds", "corpus", "annotations"):
         shutil.copytree(ROOT / name, tmp_path / name)
     return tmp_path
+
+
+#: Folders that running the suite or CI creates in a tree, not part of the project.
+_NOT_PROJECT = {".git", ".venv", ".pytest_cache", ".hypothesis", ".ruff_cache", "__pycache__", "dist", "build"}
+
+
+def project_files() -> list[str]:
+    """The project's files, relative to ROOT: what git tracks plus untracked files it does not ignore
+    (as .ci/run copies them); in a copy of the tree without ``.git`` (CI), every file but the
+    folders that tests and installs create."""
+    if (ROOT / ".git").exists():
+        listed = subprocess.run(
+            ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+            cwd=ROOT,
+            capture_output=True,
+            check=True,
+        ).stdout.decode()
+        return sorted({n for n in listed.split("\0") if n})
+    found = []
+    for folder, dirs, files in os.walk(ROOT):
+        dirs[:] = [d for d in dirs if d not in _NOT_PROJECT and not d.endswith(".egg-info")]
+        found += [os.path.relpath(os.path.join(folder, f), ROOT) for f in files]
+    return sorted(found)

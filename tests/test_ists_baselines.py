@@ -8,17 +8,16 @@ runs ``scripts/ists_baselines.py --check`` on it from ``.ci/run``).
 from __future__ import annotations
 
 import importlib.util
-import subprocess
 from pathlib import Path
 
 import pytest
+from conftest import ROOT, SHARED_EXTERNAL, project_files
 
 from alignbench.cli import main
 from alignbench.dataset.load import load_benchmark
 from alignbench.sources.importers.ists2016 import SUBSETS
 
-ROOT = Path(__file__).resolve().parents[1]
-SHARED = ROOT.parent / "shared" / "external" / "ists2016"
+SHARED = SHARED_EXTERNAL / "ists2016"
 pytestmark = pytest.mark.skipif(not SHARED.is_dir(), reason="no shared copy of the iSTS-2016 release")
 #: Runs of this many tokens of a release sentence (the whole sentence if shorter, from SHORTEST
 #: tokens on) found in a committed file count as its text.
@@ -51,8 +50,7 @@ def test_no_release_text_is_committed(tmp_path: Path) -> None:
                 if n >= SHORTEST:
                     windows.update(tokens[i : i + n] for i in range(len(tokens) - n + 1))
     assert len(windows) > 1000  # the sentences were read
-    tracked = subprocess.run(["git", "ls-files", "-z"], cwd=ROOT, capture_output=True, check=True).stdout
-    paths = [p for p in tracked.decode().split("\0") if p]
+    paths = project_files()
     assert not [p for p in paths if p.endswith(".wa")]
     found = []
     for path in paths:

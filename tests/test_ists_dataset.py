@@ -5,12 +5,11 @@ from __future__ import annotations
 
 import json
 import re
-import subprocess
 from collections import Counter
 from pathlib import Path
 
 import pytest
-from conftest import SHARED_EXTERNAL
+from conftest import SHARED_EXTERNAL, project_files
 from ists_fixture import FULL_PAIRS, first_pairs, write_full_release
 
 from alignbench.cli import main
@@ -253,8 +252,7 @@ def test_shared_release_imports_with_the_documented_counts(tmp_path: Path, capsy
 
 @pytest.mark.skipif(not SHARED.is_dir(), reason="no shared copy of the iSTS-2016 release")
 def test_nothing_of_the_release_is_committed() -> None:
-    tracked = subprocess.run(["git", "ls-files", "-z"], cwd=ROOT, capture_output=True, check=True).stdout.decode()
-    names = [n for n in tracked.split("\0") if n]
+    names = project_files()
     assert [n for n in names if n.endswith(".wa") or ".chunk.txt" in n] == []
     sentences = set()
     for base in RELEASE_FILES.values():
