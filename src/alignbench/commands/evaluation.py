@@ -1,0 +1,224 @@
+"""Scoring commands: ``eval`` (one system or the baselines), ``run``, ``list``, ``validate-predictions``, ``compare``."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # annotations only: start-up stays free of numpy and friends
+    from alignbench.records import Benchmark
+    from alignbench.views.report import Report
+
+from alignbench.commands.common import (
+    _baselines_dir,
+    _check_eval_flags,
+    _check_numbers,
+    _check_output,
+    _emit,
+    _load_gold,
+    _metric_selection,
+    _run_config,
+    _usage,
+)
+
+
+def _cmd_eval(args: argparse.Namespace) -> int:
+    if args.format is None:
+        args.format = "markdown" if args.baselines else "table"
+    _check_eval_flags(args)
+    _check_numbers(args)
+    names = _metric_selection(args.metrics)
+    _check_output(args.output, args.predictions, args.config)
+    split_given = args.split is not None
+    args.split = args.split or "test"
+    if args.aligner:
+        config = _run_config(args)
+        from alignbench.aligners import get_aligner
+
+        get_aligner(config.aligner, **config.params)  # a bad name or parameter fails before any work
+    if args.baselines:
+        return _eval_baselines(args, names, every_split=args.update and not split_given)
+    from alignbench.scoring.evaluate import evaluate
+    from alignbench.scoring.space import CandidateSpace
+    from alignbench.views.formats import format_report
+
+    bench, dataset = _load_gold(args)
+    _check_by(args, bench)
+    space = CandidateSpace(bench)
+    options = {
+        "split": args.split,
+        "resamples": args.resamples,
+        "seed": args.seed,
+        "per_pair": args.per_pair,
+        "by_tag": args.by == "tag",
+    }
+    if args.aligner:
+        from alignbench.baselines import evaluate_config
+
+        report = evaluate_config(config, bench, dataset, space, **options)
+    else:
+        from alignbench.fileio import sha256_file
+        from alignbench.scoring.predictions import read_predictions
+
+        preds = read_predictions(args.predictions, space)
+        if not len(preds.index):
+            print(
+                f"alignbench eval: warning: {args.predictions} holds no predictions: every gold link counts as missed",
+                file=sys.stderr,
+            )
+        system = {
+            "name": args.system or args.predictions,
+            "params": {},
+            "predictions_sha256": sha256_file(args.predictions),
+        }
+        report = evaluate(bench, preds, system=system, dataset=dataset, space=space, **options)
+    _emit(format_report(report, args.format, names), args.output)
+    return 0
+
+
+def _check_by(args: argparse.Namespace, bench: Benchmark) -> bool:
+    """Whether the split's gold links carry phenomenon tags; ``--by tag`` on one without them is a usage error."""
+    from alignbench.scoring.bytag import split_tags
+
+    tagged = bool(split_tags(bench))
+    if args.by == "tag" and not tagged:
+        _usage(f"--by tag: the gold links of split {args.split!r} carry no phenomenon tags (try --split diagnostic)")
+    return tagged
+
+
+def _eval_baselines(args: argparse.Namespace, names: list[str] | None, every_split: bool) -> int:
+    """The leaderboard of a split (with per-tag tables where its links carry tags); with
+    ``--update``, the committed reports and leaderboards of the split, or of every split when no
+    ``--split`` was given."""
+    from alignbench.baselines import config_paths, evaluate_config, is_bundled, read_config
+    from alignbench.progress import progress
+    from alignbench.scoring.space import CandidateSpace
+
+    folder = _baselines_dir(args)
+    if args.update and is_bundled(folder):
+        _usage("--update rewrites the committed results of a clone of alignbench; run it in a clone")
+    paths = config_paths(folder)
+    splits = [args.split]
+    if every_split:
+        from alignbench.dataset.load import available_splits
+
+        splits = available_splits(args.data)
+    boards = []
+    for split in splits:
+        args.split = split
+        bench, dataset = _load_gold(args)
+        tagged = _check_by(args, bench)
+        space = CandidateSpace(bench)
+        options = {"split": split, "resamples": args.resamples, "seed": args.seed, "by_tag": tagged}
+        reports = [
+            evaluate_config(read_config(path), bench, dataset, space, **options)
+            for path in progress(paths, f"baselines ({split})", unit="system")
+        ]
+        boards.append(_baselines_board(args, folder, split, reports, names))
+    _emit("\n".join(boards), args.output)
+    return 0
+
+
+def _baselines_board(
+    args: argparse.Namespace, folder: Path, split: str, reports: list[Report], names: list[str] | None
+) -> str:
+    """The leaderboard text of one split; with ``--update``, also written with its reports."""
+    from alignbench.baselines import leaderboard, leaderboard_file, result_path
+
+    board = leaderboard(reports, args.format, names)
+    if args.update:
+        from alignbench.fileio import write_text_atomic
+
+        for report in reports:
+            write_text_atomic(result_path(folder, report), report.to_json())
+        write_text_atomic(leaderboard_file(folder, split), board)
+        readme = folder.resolve().parent / "README.md"
+        _update_readme_leaderboard(readme, leaderboard(reports, "markdown", tags=False), split)
+        print(f"updated {folder}/results, {leaderboard_file(folder, split)} and {readme} ({split})", file=sys.stderr)
+    return board
+
+
+def _update_readme_leaderboard(readme: Path, board: str, split: str = "test") -> None:
+    """Replace a split's leaderboard block of the clone's README.md (between its markers:
+    ``leaderboard`` for test, ``leaderboard-<split>`` for another split), if there is one."""
+    from alignbench.fileio import write_text_atomic
+
+    marker = "leaderboard" if split == "test" else f"leaderboard-{split}"
+    start, end = f"<!-- {marker}:start -->\n", f"<!-- {marker}:end -->"
+    if not readme.is_file():
+        return
+    text = readme.read_text(encoding="utf-8")
+    if start in text and end in text:
+        head, rest = text.split(start, 1)
+        write_text_atomic(readme, head + start + board + rest[rest.index(end) :])
+
+
+def _cmd_run(args: argparse.Namespace) -> int:
+    _check_numbers(args)
+    from alignbench.aligners import get_aligner
+    from alignbench.baselines import run_aligner
+    from alignbench.records import LABELS
+    from alignbench.scoring.predictions import write_prediction_arrays
+    from alignbench.scoring.space import CandidateSpace
+
+    _check_output(args.output, args.config)
+    config = _run_config(args)
+    get_aligner(config.aligner, **config.params)  # a bad name or parameter fails before any work
+    bench, _ = _load_gold(args)
+    space = CandidateSpace(bench)
+    preds = run_aligner(get_aligner(config.aligner, **config.params), bench, config, space)
+    write_prediction_arrays(args.output, space, preds)
+    decided = int((preds.label != LABELS.index("none")).sum())
+    print(
+        f"wrote {args.output}: {len(preds.index)} scored candidates, {decided} decided links ({config.decoder} >= {config.threshold})",
+        file=sys.stderr,
+    )
+    return 0
+
+
+def _cmd_list(args: argparse.Namespace) -> int:
+    from alignbench.aligners import REGISTRY
+    from alignbench.baselines import config_names
+
+    print("aligners:")
+    for name, spec in REGISTRY.items():
+        print(f"  {name:<12} {spec}")
+    folder = _baselines_dir(args)
+    names = config_names(folder)
+    if names:
+        print(f"baseline configs ({folder / 'configs'}):")
+        for name in names:
+            print(f"  {name}")
+    return 0
+
+
+def _cmd_validate_predictions(args: argparse.Namespace) -> int:
+    from alignbench.records import LABELS
+    from alignbench.scoring.predictions import read_predictions
+    from alignbench.scoring.space import CandidateSpace
+
+    bench, _ = _load_gold(args)
+    preds = read_predictions(args.file, CandidateSpace(bench))
+    decided = int((preds.label != LABELS.index("none")).sum())
+    print(f"{args.file}: valid, {len(preds.index)} scored candidates, {decided} decided links")
+    return 0
+
+
+def _cmd_compare(args: argparse.Namespace) -> int:
+    from alignbench.records import DataError
+    from alignbench.scoring.compare import compare, format_comparison
+    from alignbench.views.report import Report
+
+    _check_output(args.output, args.a, args.b)
+    reports = []
+    for name in (args.a, args.b):
+        try:
+            text = Path(name).read_text(encoding="utf-8")
+        except OSError as err:
+            raise DataError(f"{name}: {err.strerror}") from None
+        reports.append(Report.from_json(text, name))
+    rows = compare(*reports)
+    _emit(format_comparison(*reports, rows), args.output)
+    return 0
