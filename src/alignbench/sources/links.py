@@ -7,6 +7,7 @@ cluster with passes, its ``passes``/``adjudicated`` provenance.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -83,20 +84,12 @@ def read_pass(path: str | Path, bench: Benchmark) -> list[Alignment]:
     articles = {a.article_id: a for a in bench.articles}
     claims = {c.claim_id: c for c in bench.claims}
     links: list[Alignment] = []
-    seen: dict[frozenset[str], int] = {}
     # a gold file can be compared too: its passes/adjudicated are read, not used
     optional = frozenset({"annotator"}) | OPTIONAL_LINK_FIELDS | PROVENANCE_FIELDS
-    for number, row in read_jsonl(path, ALIGNMENT_FIELDS, problems, optional=optional):
+    rows = read_jsonl(path, ALIGNMENT_FIELDS, problems, optional=optional)
+    for _, row in rows:
         row.setdefault("annotator", path.stem)
-        try:
-            problem = _link_problem(row, None, articles, claims, seen)
-        except Exception as err:
-            problem = _unexpected(err)
-        if problem:
-            problems.add(path, number, problem)
-            continue
-        seen[frozenset((row["claim_a"], row["claim_b"]))] = number
-        links.append(_alignment(row))
+    _collect_links(path, rows, problems, links, lambda row, seen: _link_problem(row, None, articles, claims, seen))
     if problems:
         raise DataError(list(problems))
     return links
@@ -124,22 +117,41 @@ def _read_alignments(
     cluster's passes: a gold link's ``passes`` must name only those, and must be given when there
     are any (see :func:`_provenance_problem`).
     """
-    seen: dict[frozenset[str], int] = {}
     if annotator is not None:
         fields, optional = PASS_FIELDS, OPTIONAL_LINK_FIELDS
     else:
         fields, optional = ALIGNMENT_FIELDS, OPTIONAL_LINK_FIELDS | (frozenset() if known_passes else PROVENANCE_FIELDS)
-    for number, row in read_jsonl(path, fields, problems, optional=optional):
-        ids = (row["claim_a"], row["claim_b"])
-        # a claim id can be both rejected and sound: a duplicate row of a sound claim is rejected
-        if any(c not in claims and (c in rejected or not claims_trusted) for c in ids):
-            continue
+    # a claim id can be both rejected and sound: a duplicate row of a sound claim is rejected
+    rows = [
+        (number, row)
+        for number, row in read_jsonl(path, fields, problems, optional=optional)
+        if not any(c not in claims and (c in rejected or not claims_trusted) for c in (row["claim_a"], row["claim_b"]))
+    ]
+
+    def check(row: dict[str, Any], seen: dict[frozenset[str], int]) -> str | None:
+        problem = _link_problem(row, cluster, articles, claims, seen)
+        if problem is None and annotator is not None and row["annotator"] != annotator:
+            problem = f"annotator {shorten(row['annotator'])} is not this pass's {annotator!r} (its file name)"
+        if problem is None and annotator is None:
+            problem = _provenance_problem(row, known_passes or [])
+        return problem
+
+    _collect_links(path, rows, problems, links, check)
+
+
+def _collect_links(
+    path: Path,
+    rows: list[tuple[int, dict[str, Any]]],
+    problems: Problems,
+    links: list[Alignment],
+    check: Callable[[dict[str, Any], dict[frozenset[str], int]], str | None],
+) -> None:
+    """Check each sound row of a link file with ``check`` (given the cells seen so far, for
+    duplicates) and keep the links that pass; a problem is reported as ``file:line: problem``."""
+    seen: dict[frozenset[str], int] = {}
+    for number, row in rows:
         try:
-            problem = _link_problem(row, cluster, articles, claims, seen)
-            if problem is None and annotator is not None and row["annotator"] != annotator:
-                problem = f"annotator {shorten(row['annotator'])} is not this pass's {annotator!r} (its file name)"
-            if problem is None and annotator is None:
-                problem = _provenance_problem(row, known_passes or [])
+            problem = check(row, seen)
         except Exception as err:
             problem = _unexpected(err)
         if problem:
