@@ -31,4 +31,11 @@ PHENOMENON_TAGS: dict[str, str] = {
     "paraphrase-low-overlap": "the same fact in few shared words (G3)",
     "overlap-different-fact": "many shared words but a different fact or event aspect (G3)",
     "headline-vs-body": "a headline claim compared with body text of another report (G4.8)",
+    "attribution-scope": "whether a claim is attributed depends on how far a neighbouring 'said' reaches (G4.11)",
+    "update-over-time": "figures for a changing quantity in reports published at different times (G4.12)",
+    "epistemic-status": "claimed, alleged, reportedly or unconfirmed content against asserted content (G4.13)",
+    "agency-relay": "a statement relayed through a news agency or another outlet (G4.14)",
+    "quote-versions": "two versions of one speaker's quote from the same occasion (G4.14a)",
+    "name-variant": "transliteration or spelling variants of one name (G4.7d)",
+    "opinion": "a view, analysis or reaction compared with another claim (G4.15)",
 }
