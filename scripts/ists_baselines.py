@@ -32,21 +32,21 @@ import time
 from pathlib import Path
 
 from alignbench.aligners import get_aligner
-from alignbench.baselines import (
+from alignbench.dataset.ists_import import import_ists2016
+from alignbench.dataset.load import dataset_metadata, load_benchmark
+from alignbench.runs.baselines import (
     RunConfig,
     config_paths,
     evaluate_config,
-    leaderboard,
     read_config,
     result_path,
 )
-from alignbench.dataset.ists_import import import_ists2016
-from alignbench.dataset.load import dataset_metadata, load_benchmark
+from alignbench.runs.tune import config_text, tune
+from alignbench.scoring.report import Report
 from alignbench.scoring.space import CandidateSpace
-from alignbench.scoring.tune import config_text, tune
 from alignbench.sources.importers.ists2016 import SUBSETS
 from alignbench.views.formats import HEADLINE
-from alignbench.views.report import Report
+from alignbench.views.leaderboard import leaderboard
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_SRC = ROOT.parent / "shared" / "external" / "ists2016"

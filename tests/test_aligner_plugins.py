@@ -81,7 +81,7 @@ def test_working_directory_already_on_sys_path_is_not_added_twice(plugin, capsys
     assert main([*args, "--param", "offset=0.5", "--format", "json", "-o", "report.json"]) == 0
     assert sys.modules[name].SYS_PATH_AT_IMPORT.count(cwd) == 1
     assert sys.path == before
-    from alignbench.views.report import Report
+    from alignbench.scoring.report import Report
 
     report = Report.from_json(open("report.json", encoding="utf-8").read())
     assert report.system["params"] == {"scale": 1.0, "offset": 0.5}  # keyword-only parameters recorded

@@ -167,7 +167,7 @@ def test_user_module_class_aligner_runs(tmp_path, monkeypatch, capsys):
     out = tmp_path / "report.json"
     args = ["eval", "--aligner", "my_aligner:SameLength", "--param", "scale=2", "--threshold", "1.5"]
     assert main([*args, "--format", "json", "-o", str(out), "--resamples", "10"]) == 0
-    from alignbench.views.report import Report
+    from alignbench.scoring.report import Report
 
     report = Report.from_json(out.read_text())
     assert report.system["aligner"] == "my_aligner:SameLength" and report.system["params"] == {"scale": 2}
@@ -182,7 +182,7 @@ def test_user_module_class_aligner_runs(tmp_path, monkeypatch, capsys):
 
 
 def test_run_then_eval_equals_eval_aligner(tmp_path):
-    from alignbench.views.report import Report
+    from alignbench.scoring.report import Report
 
     preds, direct, via_file = tmp_path / "p.jsonl", tmp_path / "a.json", tmp_path / "b.json"
     assert main(["run", "tfidf-char", "-o", str(preds)]) == 0
@@ -308,8 +308,8 @@ BAD_SCORES = {
 
 @pytest.mark.parametrize("kind", sorted(BAD_SCORES))
 def test_check_aligner_and_run_aligner_reject_the_same_scores(kind):
-    from alignbench.baselines import RunConfig, run_aligner
     from alignbench.dataset.load import load_benchmark
+    from alignbench.runs.baselines import RunConfig, run_aligner
 
     message = rf"aligner 'returns': {BAD_SCORES[kind]}"
     with pytest.raises(AlignerCheckError, match=rf"check_aligner\(Returns\): {message}"):

@@ -7,18 +7,18 @@ import json
 import pytest
 from conftest import ROOT
 
-from alignbench.baselines import (
+from alignbench.dataset.load import dataset_metadata, load_benchmark
+from alignbench.records import DataError
+from alignbench.runs.baselines import (
     config_paths,
     evaluate_config,
-    leaderboard,
     leaderboard_file,
     read_config,
     result_path,
 )
-from alignbench.dataset.load import dataset_metadata, load_benchmark
-from alignbench.records import DataError
+from alignbench.scoring.report import Report
 from alignbench.scoring.space import CandidateSpace
-from alignbench.views.report import Report
+from alignbench.views.leaderboard import leaderboard
 
 
 def _fresh(split: str) -> list[Report]:

@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 from fixture import tiny_benchmark
 
-from alignbench.baselines import prediction_rows
 from alignbench.records import LABELS, Benchmark, Claim, DataError
+from alignbench.runs.baselines import prediction_rows
 from alignbench.scoring import predictions
 from alignbench.scoring.predictions import PredictionArrays, write_prediction_arrays, write_predictions
 from alignbench.scoring.space import CandidateSpace

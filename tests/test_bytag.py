@@ -22,9 +22,9 @@ from alignbench.records import LABELS, Alignment, Benchmark, Claim, DataError
 from alignbench.scoring.bootstrap import resample_weights
 from alignbench.scoring.evaluate import evaluate
 from alignbench.scoring.predictions import PredictionArrays
+from alignbench.scoring.report import Report
 from alignbench.scoring.space import CandidateSpace
 from alignbench.views.formats import format_report
-from alignbench.views.report import Report
 
 SIZES = {"a1": 3, "b1": 3, "a2": 2, "b2": 2}
 LINKS = [

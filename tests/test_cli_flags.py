@@ -15,7 +15,7 @@ import pytest
 from conftest import ROOT
 
 from alignbench.cli import main
-from alignbench.views.report import Report
+from alignbench.scoring.report import Report
 
 GOOD = {"claim_a": "wonsan-a-010", "claim_b": "wonsan-b-009", "score": 0.9, "label": "contradiction"}
 CONFIGS = ROOT / "baselines" / "configs"

@@ -13,9 +13,9 @@ from rapidfuzz import fuzz, process, utils
 from alignbench.aligners import EncodingAligner, encodes, get_aligner
 from alignbench.aligners.lexical import FUZZY_SCORERS
 from alignbench.aligners.relation import tag
-from alignbench.baselines import RunConfig, run_aligner
 from alignbench.dataset.load import load_benchmark
 from alignbench.records import LABELS, Benchmark, Claim, DataError, UsageError
+from alignbench.runs.baselines import RunConfig, run_aligner
 from alignbench.testing import AlignerCheckError, check_aligner
 
 

@@ -10,14 +10,15 @@ import numpy as np
 import pytest
 from explain_fixture import EVIL, EVIL_ID, EVIL_SYSTEM, OUTCOMES, explain_benchmark, explain_predictions
 
-from alignbench import explain
 from alignbench.cli import main
 from alignbench.records import LABELS
+from alignbench.runs import explain
+from alignbench.runs.explain_data import OUTCOMES as OUTCOME_NAMES
+from alignbench.runs.explain_data import explain_data, outcomes
+from alignbench.scoring.curve import pr_curve
 from alignbench.scoring.ranking import average_precision
 from alignbench.scoring.space import CandidateSpace
-from alignbench.views.curve import pr_curve
-from alignbench.views.explain import OUTCOMES as OUTCOME_NAMES
-from alignbench.views.explain import explain_data, outcomes
+from alignbench.views import explain as explain_view
 from alignbench.views.page import script_json
 
 EQ, CONTRA, REL, NONE = (LABELS.index(x) for x in ("equivalent", "contradiction", "related", "none"))
@@ -102,7 +103,7 @@ def test_json_in_a_script_block_cannot_close_it():
 
 def test_page_escapes_claim_ids_system_names_titles_and_rationales(runs):
     bench, space, run_list = runs
-    html = explain.page(bench, space, run_list, "test")
+    html = explain_view.page(bench, space, run_list, "test")
     assert EVIL not in html and "<img src=x" not in html
     assert html.count("<script") == 2  # the JSON block and the page's own code
     assert "&lt;script&gt;document.title=&#39;pwned-system&#39;&lt;/script&gt;" in html  # the name, as text

@@ -14,10 +14,11 @@ import pytest
 from browser import body, chromium, dump_dom, elements
 from explain_fixture import EVIL_ID, EVIL_SYSTEM, OUTCOMES, explain_benchmark, explain_predictions
 
-from alignbench import explain
 from alignbench.cli import main
 from alignbench.dataset.load import load_benchmark
+from alignbench.runs import explain
 from alignbench.scoring.space import CandidateSpace
+from alignbench.views import explain as explain_view
 
 #: The seed cluster's one gold contradiction (the distance claims), read from the gold, not hard-coded.
 CONTRADICTION = next((x.claim_a, x.claim_b) for x in load_benchmark().alignments if x.relation == "contradiction")
@@ -109,7 +110,7 @@ def test_hostile_ids_names_and_rationales_stay_text(tmp_path):
         explain.prediction_run(str(path), "same file", bench, space, {}, split="test", resamples=0, seed=0),
     ]
     page = tmp_path / "page.html"
-    page.write_text(explain.page(bench, space, runs, "test"), encoding="utf-8")
+    page.write_text(explain_view.page(bench, space, runs, "test"), encoding="utf-8")
     dom = dump_dom(page, "claim=" + EVIL_ID)  # the details panel shows the claim and its rationales
     assert "<title>alignbench explain: sys&lt;script&gt;" in dom  # nothing set document.title
     state = body(dom)
@@ -140,7 +141,7 @@ def test_compare_highlights_and_filters_the_links_where_systems_differ(tmp_path)
     options = {"split": "test", "resamples": 0, "seed": 0}
     runs = [explain.prediction_run(str(p), None, bench, space, {}, **options) for p in (first, second)]
     page = tmp_path / "page.html"
-    page.write_text(explain.page(bench, space, runs, "test"), encoding="utf-8")
+    page.write_text(explain_view.page(bench, space, runs, "test"), encoding="utf-8")
     differing = {("p-1", "q-1"), (EVIL_ID, "q-1")}
 
     dom = dump_dom(page)
@@ -168,7 +169,7 @@ def test_the_tag_filter_shows_the_links_with_that_phenomenon_tag(tmp_path):
     path = explain_predictions(tmp_path / "p.jsonl")
     runs = [explain.prediction_run(str(path), None, bench, space, {}, split="test", resamples=0, seed=0)]
     page = tmp_path / "page.html"
-    page.write_text(explain.page(bench, space, runs, "test"), encoding="utf-8")
+    page.write_text(explain_view.page(bench, space, runs, "test"), encoding="utf-8")
     options = [e.attrs.get("value") for e in elements(dump_dom(page)) if e.tag == "option" and e.attrs.get("value")]
     assert {"numbers", "paraphrase"} <= set(options)
     for tag, want in (("numbers", set(tags)), ("paraphrase", {("p-2", "q-3")})):

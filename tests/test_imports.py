@@ -1,4 +1,5 @@
-"""The package's modules import each other without cycles (function-local imports included)."""
+"""The package's modules import each other without cycles, and only downwards through the layers of
+DESIGN §12 (function-local imports included)."""
 
 from __future__ import annotations
 
@@ -48,13 +49,58 @@ def _cycle(graph: dict[str, set[str]]) -> list[str] | None:
 
 def test_no_import_cycles():
     graph = _import_graph()
-    assert "alignbench.scoring.evaluate" in graph["alignbench.baselines"]  # the graph sees real imports
+    assert "alignbench.scoring.evaluate" in graph["alignbench.runs.baselines"]  # the graph sees real imports
     cycle = _cycle(graph)
     assert cycle is None, "import cycle: " + " -> ".join(cycle or [])
 
 
+#: The layers, lowest first (README "Layout"): a module may import its own layer and the ones below.
+LAYERS = ("ground", "sources", "dataset", "aligners", "scoring", "runs", "views", "annotate", "commands", "api")
+#: Modules at the package root that form the ground layer; every other root module is the public API.
+GROUND = {"records", "fileio", "progress", "_version"}
+
+
+def layer(module: str) -> str:
+    """The layer of an ``alignbench`` module: its subpackage, ``ground`` or ``api`` (the root, cli, testing)."""
+    parts = module.split(".")[1:]
+    if parts and parts[0] in GROUND:
+        return "ground"
+    if parts and parts[0] in LAYERS:
+        return parts[0]
+    return "api"
+
+
+def upward_imports(graph: dict[str, set[str]]) -> list[str]:
+    return sorted(
+        f"{module} ({layer(module)}) imports {dep} ({layer(dep)})"
+        for module, deps in graph.items()
+        for dep in deps
+        if LAYERS.index(layer(dep)) > LAYERS.index(layer(module))
+    )
+
+
+def test_imports_point_down_the_layers():
+    graph = _import_graph()
+    assert {layer(m) for m in graph} >= set(LAYERS) - {"annotate"}  # every layer is seen (annotate: once it exists)
+    assert upward_imports(graph) == []
+
+
+def test_the_layer_check_sees_an_upward_import():
+    graph = {"alignbench.scoring.evaluate": {"alignbench.views.formats", "alignbench.records"}}
+    assert upward_imports(graph) == ["alignbench.scoring.evaluate (scoring) imports alignbench.views.formats (views)"]
+
+
+def test_no_module_is_over_400_lines():
+    long = {
+        str(p.relative_to(PACKAGE)): n
+        for p in PACKAGE.rglob("*.py")
+        if (n := len(p.read_text(encoding="utf-8").splitlines())) > 420
+    }
+    assert long == {}
+
+
 def test_formatting_does_not_need_the_scorer():
-    for view in ("alignbench.views.report", "alignbench.views.formats"):
+    for view in ("alignbench.views.formats", "alignbench.views.leaderboard", "alignbench.views.compare"):
         assert not {"alignbench.scoring.evaluate", "alignbench.scoring.compare"} & _import_graph()[view]
     from alignbench.scoring.evaluate import metric_names  # still importable from its old home
     from alignbench.scoring.metrics import ALL_METRICS

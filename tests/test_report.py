@@ -12,9 +12,9 @@ from alignbench.records import DataError
 from alignbench.scoring.compare import compare
 from alignbench.scoring.evaluate import evaluate
 from alignbench.scoring.predictions import read_predictions
+from alignbench.scoring.report import Report
 from alignbench.scoring.space import CandidateSpace
 from alignbench.views.formats import FORMATS, format_report, latex_escape
-from alignbench.views.report import Report
 
 
 @pytest.fixture
@@ -165,7 +165,7 @@ def test_compare_p_is_never_zero_and_small_supports_are_not_tested(tmp_path, cap
 
 
 def test_format_p_bounds_when_no_resample_is_as_extreme():
-    from alignbench.scoring.compare import format_p
+    from alignbench.views.compare import format_p
 
     assert format_p(0, 1000) == "p<0.001"  # 1/1001
     assert format_p(0, 99) == "p<=0.01"  # 1/100
@@ -246,7 +246,7 @@ def test_user_values_cannot_break_out_of_header_lines(report):
     table = format_report(evil, "table").splitlines()
     assert table[1].startswith("system a\\nb") and table[2] == "threshold None (typed\\nby hand)" and table[5] == ""
     assert "x\\n~ y: " in format_report(evil, "table")
-    from alignbench.scoring.compare import format_comparison
+    from alignbench.views.compare import format_comparison
 
     header = format_comparison(evil, evil, []).splitlines()[0]
     assert header.startswith("A = a\\nb\\end{table} --> \\x1b[31m")

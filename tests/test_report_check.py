@@ -11,8 +11,8 @@ from alignbench.cli import main
 from alignbench.records import DataError
 from alignbench.scoring.evaluate import evaluate
 from alignbench.scoring.predictions import read_predictions
+from alignbench.scoring.report import Report
 from alignbench.scoring.space import CandidateSpace
-from alignbench.views.report import Report
 
 
 @pytest.fixture(scope="module")

@@ -12,12 +12,12 @@ from ists_fixture import write_full_release
 from tune_fixture import TableAligner, tuning_benchmark
 
 from alignbench.aligners import get_aligner
-from alignbench.baselines import RunConfig, evaluate_config, read_config, run_aligner
 from alignbench.cli import main
 from alignbench.dataset.load import load_benchmark
 from alignbench.records import UsageError
+from alignbench.runs.baselines import RunConfig, evaluate_config, read_config, run_aligner
+from alignbench.runs.tune import labels_at, parse_grid, score_split, tune
 from alignbench.scoring.space import CandidateSpace
-from alignbench.scoring.tune import labels_at, parse_grid, score_split, tune
 from alignbench.scoring.tune_grid import check_tuning_split
 
 ALIGNBENCH = {"dataset_version": "x"}  # no source_format: named "alignbench"
@@ -181,7 +181,7 @@ def test_cli_writes_a_config_that_eval_reads_back(
 def test_leaderboard_note_says_where_settings_were_tuned() -> None:
     from types import SimpleNamespace
 
-    from alignbench.baselines import settings_note
+    from alignbench.views.leaderboard import settings_note
 
     def report(name: str, origin: str) -> SimpleNamespace:
         return SimpleNamespace(system={"name": name}, threshold={"value": 0.3, "origin": origin})

@@ -206,3 +206,25 @@ def shown_json(value: Any, width: int = 80) -> str:
     except (RecursionError, ValueError):
         return f"a {type(value).__name__} nested too deeply to show"
     return text if len(text) <= width else f"{text[: width - 20]}...({len(text)} chars)"
+
+
+#: Characters never written raw into a line of output: C0/C1 controls (newline, carriage return,
+#: escape...), line and paragraph separators, lone surrogates and bidirectional overrides.
+_UNSAFE_CATEGORIES = frozenset({"Cc", "Zl", "Zp", "Cs"})
+_BIDI = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+def printable(text: str) -> str:
+    """``text`` on one line: control characters (newlines included) written as escapes (``\\n``).
+
+    User values (system names, parameters, origins, dataset fields of a report file) pass through
+    it before they reach a header line, a LaTeX or HTML comment, a caption or a terminal.
+    """
+    import unicodedata
+
+    return "".join(
+        ch.encode("unicode_escape").decode("ascii")
+        if unicodedata.category(ch) in _UNSAFE_CATEGORIES or ch in _BIDI
+        else ch
+        for ch in text
+    )

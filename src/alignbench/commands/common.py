@@ -9,8 +9,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # annotations only: start-up stays free of numpy and friends
-    from alignbench.baselines import RunConfig
     from alignbench.records import Benchmark
+    from alignbench.runs.baselines import RunConfig
 
 
 #: Upper bound of ``--resamples``: far above what a 95% percentile interval needs (1,000-10,000).
@@ -93,7 +93,7 @@ def _emit(text: str, output: str | None) -> None:
 
 
 def _baselines_dir(args: argparse.Namespace) -> Path:
-    from alignbench.baselines import default_baselines_dir
+    from alignbench.runs.baselines import default_baselines_dir
 
     return Path(args.baselines_dir) if args.baselines_dir else default_baselines_dir()
 
@@ -105,7 +105,7 @@ def _run_config(args: argparse.Namespace) -> RunConfig:
     (``tfidf[threshold=0.4]``): it must not pass for the committed baseline.
     """
     from alignbench.aligners import parse_params
-    from alignbench.baselines import RunConfig, config_names, read_config
+    from alignbench.runs.baselines import RunConfig, config_names, read_config
 
     params = parse_params(args.param or [])
     committed = config_names(_baselines_dir(args))

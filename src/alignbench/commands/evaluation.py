@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # annotations only: start-up stays free of numpy and friends
     from alignbench.records import Benchmark
-    from alignbench.views.report import Report
+    from alignbench.scoring.report import Report
 
 from alignbench.commands.common import (
     _baselines_dir,
@@ -55,7 +55,7 @@ def _cmd_eval(args: argparse.Namespace) -> int:
         "by_tag": args.by == "tag",
     }
     if args.aligner:
-        from alignbench.baselines import evaluate_config
+        from alignbench.runs.baselines import evaluate_config
 
         report = evaluate_config(config, bench, dataset, space, **options)
     else:
@@ -92,8 +92,8 @@ def _eval_baselines(args: argparse.Namespace, names: list[str] | None, every_spl
     """The leaderboard of a split (with per-tag tables where its links carry tags); with
     ``--update``, the committed reports and leaderboards of the split, or of every split when no
     ``--split`` was given."""
-    from alignbench.baselines import config_paths, evaluate_config, is_bundled, read_config
     from alignbench.progress import progress
+    from alignbench.runs.baselines import config_paths, evaluate_config, is_bundled, read_config
     from alignbench.scoring.space import CandidateSpace
 
     folder = _baselines_dir(args)
@@ -125,7 +125,8 @@ def _baselines_board(
     args: argparse.Namespace, folder: Path, split: str, reports: list[Report], names: list[str] | None
 ) -> str:
     """The leaderboard text of one split; with ``--update``, also written with its reports."""
-    from alignbench.baselines import leaderboard, leaderboard_file, result_path
+    from alignbench.runs.baselines import leaderboard_file, result_path
+    from alignbench.views.leaderboard import leaderboard
 
     board = leaderboard(reports, args.format, names)
     if args.update:
@@ -158,8 +159,8 @@ def _update_readme_leaderboard(readme: Path, board: str, split: str = "test") ->
 def _cmd_run(args: argparse.Namespace) -> int:
     _check_numbers(args)
     from alignbench.aligners import get_aligner
-    from alignbench.baselines import run_aligner
     from alignbench.records import LABELS
+    from alignbench.runs.baselines import run_aligner
     from alignbench.scoring.predictions import write_prediction_arrays
     from alignbench.scoring.space import CandidateSpace
 
@@ -180,7 +181,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
 
 def _cmd_list(args: argparse.Namespace) -> int:
     from alignbench.aligners import REGISTRY
-    from alignbench.baselines import config_names
+    from alignbench.runs.baselines import config_names
 
     print("aligners:")
     for name, spec in REGISTRY.items():
@@ -208,8 +209,9 @@ def _cmd_validate_predictions(args: argparse.Namespace) -> int:
 
 def _cmd_compare(args: argparse.Namespace) -> int:
     from alignbench.records import DataError
-    from alignbench.scoring.compare import compare, format_comparison
-    from alignbench.views.report import Report
+    from alignbench.scoring.compare import compare
+    from alignbench.scoring.report import Report
+    from alignbench.views.compare import format_comparison
 
     _check_output(args.output, args.a, args.b)
     reports = []

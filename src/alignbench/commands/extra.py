@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # annotations only: start-up stays free of numpy and friends
-    from alignbench.baselines import RunConfig
+    from alignbench.runs.baselines import RunConfig
 
 from alignbench.commands.common import (
     RUN_FLAGS,
@@ -25,7 +25,7 @@ from alignbench.commands.common import (
 def _tune_base(args: argparse.Namespace) -> tuple[RunConfig, Path | None]:
     """The config ``tune`` starts from (its aligner, parameters and decoder) and the file it was read from."""
     from alignbench.aligners import parse_params
-    from alignbench.baselines import RunConfig, read_config
+    from alignbench.runs.baselines import RunConfig, read_config
 
     path = Path(args.config) if args.config else _baselines_dir(args) / "configs" / f"{args.aligner}.json"
     if args.config or (":" not in args.aligner and path.is_file()):
@@ -54,7 +54,7 @@ def _cmd_tune(args: argparse.Namespace) -> int:
     objective = check_metric(args.objective or DEFAULT_OBJECTIVE, "--objective", dataset)
     tie_break = check_metric(args.tie_break, "--tie-break", dataset)
     from alignbench.fileio import write_text_atomic
-    from alignbench.scoring.tune import config_text, tune
+    from alignbench.runs.tune import config_text, tune
 
     result = tune(
         aligner,
@@ -135,9 +135,10 @@ def _cmd_explain(args: argparse.Namespace) -> int:
         from alignbench.aligners import get_aligner
 
         get_aligner(config.aligner, **config.params)  # a bad name or parameter fails before any work
-    from alignbench import explain
     from alignbench.fileio import write_bytes_atomic, write_text_atomic
+    from alignbench.runs import explain
     from alignbench.scoring.space import CandidateSpace
+    from alignbench.views import explain as explain_view
 
     bench, dataset = _load_gold(args)
     space = CandidateSpace(bench)
@@ -149,9 +150,9 @@ def _cmd_explain(args: argparse.Namespace) -> int:
     if args.compare:
         runs.append(explain.prediction_run(args.compare, args.compare_system, bench, space, dataset, **options))
     if args.curve is not None:
-        write_bytes_atomic(args.curve, explain.curve_file(space, runs, fmt, args.split))
+        write_bytes_atomic(args.curve, explain_view.curve_file(space, runs, fmt, args.split))
         print(f"wrote {args.curve}", file=sys.stderr)
     if args.output is not None:
-        write_text_atomic(args.output, explain.page(bench, space, runs, args.split))
+        write_text_atomic(args.output, explain_view.page(bench, space, runs, args.split))
         print(f"wrote {args.output}", file=sys.stderr)
     return 0

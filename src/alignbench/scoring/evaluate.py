@@ -26,8 +26,8 @@ from alignbench.scoring.metrics import (
 )
 from alignbench.scoring.predictions import PredictionArrays
 from alignbench.scoring.ranking import ResampledAP, average_precision, query_ranks
+from alignbench.scoring.report import Report
 from alignbench.scoring.space import CandidateSpace
-from alignbench.views.report import Report
 
 #: Below this many article pairs the bootstrap resamples source claims instead of article pairs.
 MIN_PAIRS_FOR_PAIR_BOOTSTRAP = 30

@@ -1,4 +1,4 @@
-"""The grid, defaults and refusal rules of ``alignbench tune`` (:mod:`alignbench.scoring.tune`).
+"""The grid, defaults and refusal rules of ``alignbench tune`` (:mod:`alignbench.runs.tune`).
 
 Standard library only, so that the command line's parser reads the defaults at start-up without
 importing NumPy.

@@ -11,8 +11,8 @@ from typing import Any
 
 from alignbench.scoring.bytag import TAG_METRIC_TITLES, TAG_METRICS
 from alignbench.scoring.metrics import MIN_SUPPORT
+from alignbench.scoring.report import Report
 from alignbench.views import latex_table
-from alignbench.views.report import Report
 
 #: Mark of a cell resting on fewer than the minimum number of items (as the leaderboard's).
 MARK = "†"

@@ -1,4 +1,4 @@
-"""Report formats: a :class:`~alignbench.views.report.Report` as a table, JSON, Markdown, LaTeX or
+"""Report formats: a :class:`~alignbench.scoring.report.Report` as a table, JSON, Markdown, LaTeX or
 CSV. Only these formatters round; text from the report (names, ids) is made printable and escaped
 for the target format.
 """
@@ -8,12 +8,11 @@ from __future__ import annotations
 import csv
 import io
 import json
-import unicodedata
 
-from alignbench.records import LABELS, DataError
+from alignbench.records import LABELS, DataError, printable
 from alignbench.scoring.metrics import MIN_SUPPORT, gold_support, metric_names, too_few_to_test
+from alignbench.scoring.report import Report
 from alignbench.views import FORMATS, latex_escape
-from alignbench.views.report import Report
 
 HEADLINE = ("link.F1", "labeled.F1", "relation.F1@contradiction", "rank.AP")
 DAGGER = "$^\\dagger$"  # LaTeX: marks a metric with too few gold items to test
@@ -51,26 +50,6 @@ def _too_few_note(minimum: int) -> str:
     return (
         f"too few: the metric rests on fewer than {minimum} gold items (the number shown); "
         "its interval says little and compare gives it no p-value"
-    )
-
-
-#: Characters never written raw into a line of output: C0/C1 controls (newline, carriage return,
-#: escape...), line and paragraph separators, lone surrogates and bidirectional overrides.
-_UNSAFE_CATEGORIES = frozenset({"Cc", "Zl", "Zp", "Cs"})
-_BIDI = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
-
-
-def printable(text: str) -> str:
-    """``text`` on one line: control characters (newlines included) written as escapes (``\\n``).
-
-    User values (system names, parameters, origins, dataset fields of a report file) pass through
-    it before they reach a header line, a LaTeX or HTML comment, a caption or a terminal.
-    """
-    return "".join(
-        ch.encode("unicode_escape").decode("ascii")
-        if unicodedata.category(ch) in _UNSAFE_CATEGORIES or ch in _BIDI
-        else ch
-        for ch in text
     )
 
 

@@ -16,8 +16,8 @@ from typing import Any
 
 from alignbench._version import __version__
 from alignbench.records import LABELS, DataError
+from alignbench.scoring.report import Report
 from alignbench.views.formats import header_lines, metric_rows
-from alignbench.views.report import Report
 
 #: The packages of the ``explain`` extra, by import name.
 EXTRA_MODULES = ("jinja2", "matplotlib")
@@ -94,7 +94,7 @@ def _report_context(reports: list[Report]) -> dict[str, Any]:
 
 
 def render_page(data: dict[str, Any], reports: list[Report], curve_svg: bytes, split: str) -> str:
-    """The whole page as HTML text: ``data`` from :func:`~alignbench.views.explain.explain_data`."""
+    """The whole page as HTML text: ``data`` from :func:`~alignbench.runs.explain_data.explain_data`."""
     import jinja2
 
     env = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined, keep_trailing_newline=True)

@@ -66,7 +66,7 @@ class Scored(NamedTuple):
 
 def score_split(aligner: Any, bench: Benchmark, space: CandidateSpace, decoder: str) -> Scored:
     """Run the aligner once on ``bench`` and tag every candidate the decoder may keep."""
-    from alignbench.baselines import score_matrices
+    from alignbench.runs.baselines import score_matrices
 
     claims, matrices = score_matrices(aligner, bench, space)
     score, kept = np.empty(space.size), np.zeros(space.size, dtype=bool)
