@@ -86,6 +86,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--update", action="store_true", help="with --baselines: rewrite the committed reports and leaderboard"
     )
     p.add_argument(
+        "--check",
+        action="store_true",
+        help="with --baselines: recompute every report and compare it with the committed one, exactly or within "
+        "the tolerance its aligner declares (exit 1 naming each difference)",
+    )
+    p.add_argument(
         "--split",
         default=None,
         help="the split to score (default: test; e.g. diagnostic). --baselines --update without it: every split",

@@ -50,6 +50,7 @@ class TfidfAligner(EncodingAligner):
     """
 
     name = "tfidf"
+    packages = ("scikit-learn",)
 
     def __init__(
         self,
@@ -174,6 +175,7 @@ class FuzzyAligner(EncodingAligner):
     """
 
     name = "fuzzy"
+    packages = ("rapidfuzz",)
 
     def __init__(
         self,

@@ -67,9 +67,18 @@ def init_param_names(cls: type) -> list[str]:
 
 
 class BaseAligner:
-    """Parameter handling like scikit-learn's ``BaseEstimator``: ``__init__`` only stores."""
+    """Parameter handling like scikit-learn's ``BaseEstimator``: ``__init__`` only stores.
+
+    Two class attributes say how far the aligner's numbers reproduce (DESIGN §14): ``tolerance`` is
+    the largest absolute difference, in any metric or interval bound of its reports, expected between
+    machines (0.0: bit-reproducible, compared exactly), with ``tolerance_reason`` saying why; and
+    ``packages`` names the distributions its scores depend on, whose versions every report records.
+    """
 
     name = "base"
+    tolerance: float = 0.0
+    tolerance_reason: str = "bit-reproducible: no floating-point work whose result depends on the CPU"
+    packages: tuple[str, ...] = ()
 
     @classmethod
     def _param_names(cls) -> list[str]:

@@ -173,6 +173,13 @@ def _check_eval_flags(args: argparse.Namespace) -> None:
             _usage("--system applies to one system; the baselines are named by their configs")
     elif args.baselines_dir and not args.aligner:
         _usage(f"--baselines-dir applies only with --baselines or --aligner, not with {what}")
+    if args.check:
+        if not args.baselines:
+            _usage("--check applies only with --baselines")
+        if args.update:
+            _usage("--check compares with the committed reports and --update rewrites them: give one of them")
+        if args.data or args.resamples != 1000 or args.seed != 0 or args.metrics or args.output:
+            _usage("--check recomputes the committed reports: it takes no --data, --resamples, --seed, --metrics or -o")
     if args.update:
         if not args.baselines:
             _usage("--update applies only with --baselines")

@@ -39,7 +39,7 @@ def _cmd_eval(args: argparse.Namespace) -> int:
 
         get_aligner(config.aligner, **config.params)  # a bad name or parameter fails before any work
     if args.baselines:
-        return _eval_baselines(args, names, every_split=args.update and not split_given)
+        return _eval_baselines(args, names, every_split=(args.update or args.check) and not split_given)
     from alignbench.scoring.evaluate import evaluate
     from alignbench.scoring.space import CandidateSpace
     from alignbench.views.formats import format_report
@@ -105,7 +105,8 @@ def _eval_baselines(args: argparse.Namespace, names: list[str] | None, every_spl
         from alignbench.dataset.load import available_splits
 
         splits = available_splits(args.data)
-    boards = []
+    boards: list[str] = []
+    problems: list[str] = []
     for split in splits:
         args.split = split
         bench, dataset = _load_gold(args)
@@ -116,8 +117,52 @@ def _eval_baselines(args: argparse.Namespace, names: list[str] | None, every_spl
             evaluate_config(read_config(path), bench, dataset, space, **options)
             for path in progress(paths, f"baselines ({split})", unit="system")
         ]
+        if args.check:
+            problems += _check_reports(folder, reports)
+            continue
         boards.append(_baselines_board(args, folder, split, reports, names))
+    if args.check:
+        return _check_verdict(problems, len(paths) * len(splits))
     _emit("\n".join(boards), args.output)
+    return 0
+
+
+def _check_reports(folder: Path, reports: list[Report]) -> list[str]:
+    """Lines naming every committed report that ``reports`` (fresh) do not reproduce, exactly or within
+    the aligner's declared tolerance (:mod:`alignbench.runs.reproduce`)."""
+    import json
+
+    from alignbench.runs.baselines import result_path
+    from alignbench.runs.reproduce import differences
+
+    problems = []
+    for report in reports:
+        path = result_path(folder, report)
+        if not path.is_file():
+            problems.append(f"{path}: no committed report to check (alignbench eval --baselines --update writes it)")
+            continue
+        try:
+            committed = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as err:
+            problems.append(f"{path}: cannot read the committed report ({err})")
+            continue
+        found = differences(committed, report.to_dict())
+        tolerance = report.system.get("reproducibility", {}).get("tolerance", 0.0)
+        within = f"within {tolerance}" if tolerance else "exactly"
+        problems += [f"{path}: does not reproduce {within}: {line}" for line in found[:5]]
+        if len(found) > 5:
+            problems.append(f"{path}: ... and {len(found) - 5} more differences")
+    return problems
+
+
+def _check_verdict(problems: list[str], checked: int) -> int:
+    if problems:
+        for line in problems:
+            print(f"alignbench eval: {line}", file=sys.stderr)
+        return 1
+    print(
+        f"alignbench eval: {checked} committed reports reproduce (exactly, or within their aligner's declared tolerance)"
+    )
     return 0
 
 
@@ -135,18 +180,23 @@ def _baselines_board(
         for report in reports:
             write_text_atomic(result_path(folder, report), report.to_json())
         write_text_atomic(leaderboard_file(folder, split), board)
-        readme = folder.resolve().parent / "README.md"
-        _update_readme_leaderboard(readme, leaderboard(reports, "markdown", tags=False), split)
+        from alignbench.runs.baselines import default_baselines_dir
+
+        default = default_baselines_dir().resolve()
+        readme = default.parent / "README.md"
+        prefix = "" if folder.resolve() == default else f"{folder.resolve().name}-"  # baselines/semantic: semantic-
+        _update_readme_leaderboard(readme, leaderboard(reports, "markdown", tags=False), split, prefix)
         print(f"updated {folder}/results, {leaderboard_file(folder, split)} and {readme} ({split})", file=sys.stderr)
     return board
 
 
-def _update_readme_leaderboard(readme: Path, board: str, split: str = "test") -> None:
+def _update_readme_leaderboard(readme: Path, board: str, split: str = "test", prefix: str = "") -> None:
     """Replace a split's leaderboard block of the clone's README.md (between its markers:
-    ``leaderboard`` for test, ``leaderboard-<split>`` for another split), if there is one."""
+    ``leaderboard`` for test, ``leaderboard-<split>`` for another split, after ``prefix`` for another
+    baselines folder, e.g. ``semantic-leaderboard``), if there is one."""
     from alignbench.fileio import write_text_atomic
 
-    marker = "leaderboard" if split == "test" else f"leaderboard-{split}"
+    marker = prefix + ("leaderboard" if split == "test" else f"leaderboard-{split}")
     start, end = f"<!-- {marker}:start -->\n", f"<!-- {marker}:end -->"
     if not readme.is_file():
         return

@@ -151,7 +151,25 @@ def system_info(config: RunConfig, aligner: Aligner) -> dict[str, Any]:
         "params": aligner.get_params(),
         "decoder": config.decoder,
         "equivalent_at": config.equivalent_at,
+        "reproducibility": reproducibility(aligner),
     }
+
+
+def reproducibility(aligner: Any) -> dict[str, Any]:
+    """How far the aligner's report reproduces on another machine: ``tolerance`` (0.0: exactly) and why."""
+    tolerance = getattr(aligner, "tolerance", 0.0)
+    reason = getattr(aligner, "tolerance_reason", None)
+    if not isinstance(tolerance, int | float) or isinstance(tolerance, bool) or not 0 <= tolerance < 1:
+        raise DataError(f"aligner {aligner.name!r}: tolerance must be a number in [0, 1), got {tolerance!r}")
+    return {"tolerance": float(tolerance), "reason": str(reason) if reason else "not declared"}
+
+
+def aligner_environment(aligner: Any) -> dict[str, Any]:
+    """The environment block of an aligner run: the scoring stack plus the aligner's ``packages``."""
+    from alignbench.environment import environment
+
+    packages = getattr(aligner, "packages", ())
+    return environment([p for p in packages if isinstance(p, str)] if isinstance(packages, tuple | list) else [])
 
 
 def evaluate_config(
@@ -165,7 +183,14 @@ def evaluate_config(
     preds = run_aligner(aligner, bench, config, space)
     threshold = {"value": config.threshold, "origin": config.threshold_origin}
     return evaluate(
-        bench, preds, system=system_info(config, aligner), threshold=threshold, dataset=dataset, space=space, **kwargs
+        bench,
+        preds,
+        system=system_info(config, aligner),
+        threshold=threshold,
+        dataset=dataset,
+        space=space,
+        environment=aligner_environment(aligner),
+        **kwargs,
     )
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any, NamedTuple
 
 from alignbench.records import Benchmark
-from alignbench.runs.baselines import RunConfig, run_aligner, system_info
+from alignbench.runs.baselines import RunConfig, aligner_environment, run_aligner, system_info
 from alignbench.runs.explain_data import dense
 from alignbench.scoring.curve import Curve, pr_curve
 from alignbench.scoring.evaluate import evaluate
@@ -40,7 +40,14 @@ def aligner_run(
     preds = run_aligner(aligner, bench, config, space)
     threshold = {"value": config.threshold, "origin": config.threshold_origin}
     report = evaluate(
-        bench, preds, system=system_info(config, aligner), threshold=threshold, dataset=dataset, space=space, **options
+        bench,
+        preds,
+        system=system_info(config, aligner),
+        threshold=threshold,
+        dataset=dataset,
+        space=space,
+        environment=aligner_environment(aligner),
+        **options,
     )
     return Run(config.name, preds, report, config.threshold)
 

@@ -7,6 +7,7 @@ from typing import Any
 import numpy as np
 
 from alignbench._version import __version__
+from alignbench.environment import environment as current_environment
 from alignbench.records import RELATIONS, Benchmark
 from alignbench.scoring.bootstrap import bootstrap, bootstrap_pair_metrics
 from alignbench.scoring.metrics import (
@@ -133,6 +134,7 @@ def evaluate(
     per_pair: bool = False,
     space: CandidateSpace | None = None,
     by_tag: bool = False,
+    environment: dict[str, Any] | None = None,
 ) -> Report:
     """Score ``predictions`` on ``bench``. Inputs are never modified; nothing is rounded.
 
@@ -140,7 +142,8 @@ def evaluate(
     ...}`` (how decisions were made); ``dataset`` carries version and source hash, and
     ``source_format: ists2016`` for an iSTS import, whose reports add the task's own measure.
     ``by_tag`` adds the breakdown by phenomenon tag (:mod:`alignbench.scoring.bytag`), with CIs
-    over clusters drawn with the same ``resamples`` and ``seed``.
+    over clusters drawn with the same ``resamples`` and ``seed``. ``environment`` is recorded as the
+    report's provenance (default: :func:`alignbench.environment.environment` of the scoring stack).
     """
     space = space if space is not None else CandidateSpace(bench)
     score = np.full(space.size, -np.inf)
@@ -212,4 +215,5 @@ def evaluate(
         unit_confusion=unit_conf.reshape(n_units, -1).tolist(),
         per_pair=rows,
         by_tag=breakdown,
+        environment=environment if environment is not None else current_environment(),
     )

@@ -36,12 +36,17 @@ class Report:
     #: The breakdown by phenomenon tag (:mod:`alignbench.scoring.bytag`), or None: reports without
     #: one are written without the key, as before it existed.
     by_tag: dict[str, Any] | None = None
+    #: Where the report was computed (:func:`alignbench.environment.environment`: Python, package
+    #: versions, CPU model and SIMD flags, BLAS), or None for reports written before it was recorded.
+    #: It is provenance, not a result: comparisons of reports leave it out.
+    environment: dict[str, Any] | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        """The report as plain JSON-able data (``by_tag`` only when there is one)."""
+        """The report as plain JSON-able data (``by_tag`` and ``environment`` only when there is one)."""
         data = dataclasses.asdict(self)
-        if data["by_tag"] is None:
-            del data["by_tag"]
+        for optional in ("by_tag", "environment"):
+            if data[optional] is None:
+                del data[optional]
         return data
 
     def to_json(self) -> str:
@@ -193,7 +198,7 @@ _BOOTSTRAP_OPTIONAL = {"numpy_version": _string, "metrics": _string, "min_suppor
 def _check(data: Any) -> None:
     if not isinstance(data, dict):
         raise _Bad(f"expected an object, got {_kind(data)}")
-    _keys(data, "", _FIELDS, ("by_tag",))
+    _keys(data, "", _FIELDS, ("by_tag", "environment"))
     for key in ("alignbench_version", "metric_version"):
         _string(data[key], key)
     for key in ("dataset", "system", "threshold"):
@@ -235,6 +240,8 @@ def _check(data: Any) -> None:
         _name_map(pair["metrics"], f"{where}.metrics", _number)
     if "by_tag" in data:
         _check_by_tag(data["by_tag"])
+    if "environment" in data:
+        _object(data["environment"], "environment")
 
 
 #: The keys of a report's ``by_tag`` block and how each is checked (``units`` and ``tags`` apart).
