@@ -18,6 +18,14 @@ and writes ``baselines/ists2016/LEADERBOARD.md`` and the README's iSTS block (be
 ``<!-- ists-leaderboard:start -->`` and ``<!-- ists-leaderboard:end -->``). Reports hold numbers
 and ids only: no text of the release (which has no licence) enters the repository.
 
+Where the optional extra ``semantic`` is installed, it also scores the semantic configs of
+``baselines/semantic/configs`` (tuned on headlines train) on every subset's test split, keeps their
+reports in ``baselines/ists2016/semantic/<subset>/results`` and writes the README's block between
+``<!-- ists-semantic:start -->`` and ``<!-- ists-semantic:end -->``, with each subset's best semantic
+system compared with its best lexical one (paired bootstrap). Their reports are checked within the
+tolerance the semantic aligners declare; without the extra they are left as they are and not checked
+(the script says so).
+
 ``--check`` writes nothing and exits 1 if any of those files differs from what the release gives
 (CI runs it when the shared copy is there). Run: ``python scripts/ists_baselines.py [SRC] [--check]``;
 SRC defaults to ``../shared/external/ists2016`` beside the checkout.
@@ -56,6 +64,46 @@ OUT = Path("baselines", "ists2016")  # relative to the checkout
 TRANSFER = "seed-transfer"  # the seed cluster scored with the configs tuned on headlines train
 NAMES = [*HEADLINE, "ists.F1Ali"]
 README_START, README_END = "<!-- ists-leaderboard:start -->\n", "<!-- ists-leaderboard:end -->"
+SEMANTIC = OUT / "semantic"
+SEMANTIC_START, SEMANTIC_END = "<!-- ists-semantic:start -->\n", "<!-- ists-semantic:end -->"
+
+
+def semantic_installed() -> bool:
+    """Whether every aligner of ``baselines/semantic/configs`` can be built here (the extra ``semantic``)."""
+    from alignbench.records import UsageError
+
+    try:
+        for path in config_paths(ROOT / "baselines" / "semantic"):
+            config = read_config(path)
+            get_aligner(config.aligner, **config.params)
+    except UsageError:
+        return False
+    return True
+
+
+def _best(reports: list[Report]) -> Report:
+    return max(reports, key=lambda r: (r.metrics["link.F1"], str(r.system["name"])))
+
+
+def _semantic_block(tables: dict[str, str], lexical: dict[str, list[Report]], semantic: dict[str, list[Report]]) -> str:
+    """The README's iSTS semantic tables and, per subset, best semantic vs best lexical by link F1."""
+    from alignbench.scoring.compare import compare
+    from alignbench.views.compare import format_p
+
+    parts = [f"##### {subset} (test)\n\n{table}" for subset, table in tables.items()]
+    lines = []
+    for subset in tables:
+        a, b = _best(lexical[subset]), _best(semantic[subset])
+        row = next(r for r in compare(a, b) if r["metric"] == "link.F1")
+        lines.append(
+            f"- {subset}: {b.system['name']} {row['b']:.3f} vs {a.system['name']} {row['a']:.3f} "
+            f"(B-A {row['delta']:+.3f} [{row['ci_low']:+.3f}, {row['ci_high']:+.3f}], {format_p(row['extreme'], row['defined'])})"
+        )
+    parts.append(
+        "Best semantic (B) against best lexical (A) by link F1 on each subset, `alignbench compare` (paired "
+        "bootstrap over sentence pairs, 1000 resamples, two-sided p):\n\n" + "\n".join(lines) + "\n"
+    )
+    return "\n".join(parts)
 
 
 def _dataset(data: Path | None, split: str) -> dict[str, object]:
@@ -118,6 +166,12 @@ def generate(src: Path, root: Path = ROOT) -> dict[Path, str]:
     a_priori = [read_config(p) for p in config_paths(root / "baselines")]
     tables: dict[str, tuple[str, int]] = {}
     tuned: dict[str, list[RunConfig]] = {}
+    lexical: dict[str, list[Report]] = {}
+    semantic: dict[str, list[Report]] = {}
+    semantic_tables: dict[str, str] = {}
+    semantic_configs = (
+        [read_config(p) for p in config_paths(root / "baselines" / "semantic")] if semantic_installed() else []
+    )
     with tempfile.TemporaryDirectory() as tmp:
         import_ists2016(src, Path(tmp) / "ists", progress=False)
         for subset in SUBSETS:
@@ -126,9 +180,15 @@ def generate(src: Path, root: Path = ROOT) -> dict[Path, str]:
             tuned[subset] = [_tuned(base, data) for base in a_priori]
             for config in tuned[subset]:
                 files[folder / "configs" / f"{config.name}.json"] = config_text(config)
-            reports = _reports(tuned[subset], data, folder, files)
+            reports = lexical[subset] = _reports(tuned[subset], data, folder, files)
             tables[subset] = (leaderboard(reports, "markdown", NAMES), int(reports[0].supports["ists.sentence_pairs"]))
-    transfer = leaderboard(_reports(tuned["headlines"], None, OUT / TRANSFER, files), "markdown", list(HEADLINE))
+            if semantic_configs:
+                semantic[subset] = _reports(semantic_configs, data, SEMANTIC / subset, files)
+                semantic_tables[subset] = leaderboard(semantic[subset], "markdown", NAMES)
+    # the checkout's own data (not an installed package's): the transfer scores this tree's seed cluster
+    transfer = leaderboard(
+        _reports(tuned["headlines"], root / "data", OUT / TRANSFER, files), "markdown", list(HEADLINE)
+    )
     settings = _settings_table(a_priori, tuned)
     files[OUT / "LEADERBOARD.md"] = (
         "# Baselines on iSTS-2016 (SemEval-2016 Task 2)\n\n"
@@ -146,6 +206,12 @@ def generate(src: Path, root: Path = ROOT) -> dict[Path, str]:
         files[Path("README.md")] = (
             head + README_START + _body("####", tables, transfer, settings) + rest[rest.index(README_END) :]
         )
+    if semantic_tables:
+        readme = files.get(Path("README.md"), readme)
+        if SEMANTIC_START in readme and SEMANTIC_END in readme:
+            head, rest = readme.split(SEMANTIC_START, 1)
+            block = _semantic_block(semantic_tables, lexical, semantic)
+            files[Path("README.md")] = head + SEMANTIC_START + block + rest[rest.index(SEMANTIC_END) :]
     return files
 
 
@@ -166,7 +232,10 @@ def differences(files: dict[Path, str], root: Path = ROOT) -> list[str]:
             found += [f"{path}: {line}" for line in diffs[:3]]
         elif target.read_text(encoding="utf-8") != text:
             found.append(f"{path}: differs from what the release gives")
-    found += [f"{path}: not generated any more" for path in sorted(kept_files(root) - set(files))]
+    stale = kept_files(root) - set(files)
+    if not semantic_installed():  # kept as they are; not checked without the extra
+        stale = {p for p in stale if not p.is_relative_to(SEMANTIC)}
+    found += [f"{path}: not generated any more" for path in sorted(stale)]
     return found
 
 
@@ -179,6 +248,11 @@ def main() -> int:
         print(f"{args.src}: no such folder (the iSTS-2016 release)", file=sys.stderr)
         return 1
     start = time.perf_counter()
+    if not semantic_installed():
+        print(
+            "ists_baselines: the extra 'semantic' is not installed: the semantic iSTS reports are not recomputed",
+            file=sys.stderr,
+        )
     files = generate(Path(args.src))
     seconds = time.perf_counter() - start
     if args.check:
@@ -191,6 +265,8 @@ def main() -> int:
     from alignbench.fileio import write_text_atomic
 
     for path in sorted(kept_files() - set(files)):
+        if path.is_relative_to(SEMANTIC) and not semantic_installed():
+            continue
         (ROOT / path).unlink()
         print(f"removed {path}", file=sys.stderr)
     for path, text in files.items():

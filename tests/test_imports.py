@@ -57,7 +57,7 @@ def test_no_import_cycles():
 #: The layers, lowest first (README "Layout"): a module may import its own layer and the ones below.
 LAYERS = ("ground", "sources", "dataset", "aligners", "scoring", "runs", "views", "annotate", "commands", "api")
 #: Modules at the package root that form the ground layer; every other root module is the public API.
-GROUND = {"records", "fileio", "progress", "_version"}
+GROUND = {"records", "fileio", "progress", "environment", "_version"}
 
 
 def layer(module: str) -> str:
