@@ -18,7 +18,10 @@ from alignbench.dataset.load import load_benchmark
 from alignbench.sources.importers.ists2016 import SUBSETS
 
 SHARED = SHARED_EXTERNAL / "ists2016"
-pytestmark = pytest.mark.skipif(not SHARED.is_dir(), reason="no shared copy of the iSTS-2016 release")
+pytestmark = pytest.mark.skipif(
+    not SHARED.is_dir(),
+    reason=f"no shared copy of the iSTS-2016 release at {SHARED} (set ALIGNBENCH_SHARED_EXTERNAL to the folder holding ists2016/)",
+)
 #: Runs of this many tokens of a release sentence (the whole sentence if shorter, from SHORTEST
 #: tokens on) found in a committed file count as its text.
 WINDOW, SHORTEST = 8, 5

@@ -224,7 +224,10 @@ def test_export_wa_refuses_a_dataset_that_is_not_an_import(tmp_path: Path, capsy
     assert "not an iSTS-2016 import" in capsys.readouterr().err
 
 
-@pytest.mark.skipif(not SHARED.is_dir(), reason="no shared copy of the iSTS-2016 release")
+@pytest.mark.skipif(
+    not SHARED.is_dir(),
+    reason=f"no shared copy of the iSTS-2016 release at {SHARED} (set ALIGNBENCH_SHARED_EXTERNAL to the folder holding ists2016/)",
+)
 def test_shared_release_imports_with_the_documented_counts(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["import", "ists2016", str(SHARED), "-o", str(tmp_path)]) == 0
     capsys.readouterr()
@@ -250,7 +253,10 @@ def test_shared_release_imports_with_the_documented_counts(tmp_path: Path, capsy
     assert main(["import", "ists2016", str(SHARED), "-o", str(tmp_path), "--check"]) == 0
 
 
-@pytest.mark.skipif(not SHARED.is_dir(), reason="no shared copy of the iSTS-2016 release")
+@pytest.mark.skipif(
+    not SHARED.is_dir(),
+    reason=f"no shared copy of the iSTS-2016 release at {SHARED} (set ALIGNBENCH_SHARED_EXTERNAL to the folder holding ists2016/)",
+)
 def test_nothing_of_the_release_is_committed() -> None:
     names = project_files()
     assert [n for n in names if n.endswith(".wa") or ".chunk.txt" in n] == []

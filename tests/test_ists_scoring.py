@@ -148,7 +148,10 @@ def test_export_mirrors_reversed_links_and_refuses_unknown_claims(tmp_path: Path
 SHARED = SHARED_EXTERNAL / "ists2016"
 
 
-@pytest.mark.skipif(not SHARED.is_dir(), reason="no shared copy of the iSTS-2016 release")
+@pytest.mark.skipif(
+    not SHARED.is_dir(),
+    reason=f"no shared copy of the iSTS-2016 release at {SHARED} (set ALIGNBENCH_SHARED_EXTERNAL to the folder holding ists2016/)",
+)
 def test_shared_release_reads_round_trips_and_scores_one() -> None:
     assert check_checksums(SHARED) == []
     release = read_release(SHARED)

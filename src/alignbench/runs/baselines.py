@@ -12,6 +12,7 @@ installed package reproduces the leaderboard. Reports are kept like mteb's resul
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Iterator
 from importlib import resources
 from pathlib import Path
@@ -20,9 +21,10 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from alignbench.aligners import Aligner, check_scores, encoded_rows, encodes, get_aligner
+from alignbench.aligners.calls import call, frozen_rows
 from alignbench.aligners.decoding import DECODERS, decode
 from alignbench.aligners.relation import claim_features, tag_pairs
-from alignbench.records import LABELS, Benchmark, Claim, DataError
+from alignbench.records import LABELS, Benchmark, Claim, DataError, shorten
 from alignbench.scoring.predictions import Prediction, PredictionArrays
 from alignbench.scoring.report import Report
 from alignbench.scoring.space import CandidateSpace
@@ -57,11 +59,18 @@ def read_config(path: str | Path) -> RunConfig:
         raise DataError(
             f"{path}: a baseline config has exactly the keys {sorted(CONFIG_FIELDS)} (missing {sorted(CONFIG_FIELDS - got)}, unknown {sorted(got - CONFIG_FIELDS)})"
         )
+    for key in ("name", "aligner", "decoder", "threshold_origin"):
+        if not isinstance(data[key], str) or (key != "threshold_origin" and not data[key]):
+            raise DataError(
+                f"{path}: {key} must be a {'non-empty ' * (key != 'threshold_origin')}string, got {shorten(data[key])}"
+            )
+    if not isinstance(data["params"], dict) or not all(isinstance(k, str) for k in data["params"]):
+        raise DataError(f"{path}: params must be an object of parameter names, got {shorten(data['params'])}")
     if data["decoder"] not in DECODERS:
         raise DataError(f"{path}: unknown decoder {data['decoder']!r} (expected one of {', '.join(DECODERS)})")
     for key in ("threshold", "equivalent_at"):
-        if isinstance(data[key], bool) or not isinstance(data[key], int | float):
-            raise DataError(f"{path}: {key} must be a number")
+        if isinstance(data[key], bool) or not isinstance(data[key], int | float) or not math.isfinite(data[key]):
+            raise DataError(f"{path}: {key} must be a finite number, got {shorten(data[key])}")
     if data["name"] != path.stem:
         raise DataError(f"{path}: name {data['name']!r} must match the file name {path.stem!r}")
     return RunConfig(**data)
@@ -105,7 +114,7 @@ def score_matrices(
     """
     if hasattr(aligner, "fit"):
         field = getattr(aligner, "field", "text")
-        aligner.fit([(getattr(c, field, None) or c.text) for c in bench.claims])
+        call(aligner, "fit", tuple((getattr(c, field, None) or c.text) for c in bench.claims))
     by_id = {c.claim_id: c for c in bench.claims}
     claims = [by_id[cid] for cid in space.claim_ids]  # in candidate-space order: each article's claims in a run
     bounds = [(int(lo), int(lo + n)) for lo, n in zip(space.article_first, space.article_size, strict=True)]
@@ -117,20 +126,21 @@ def _score_matrices(
 ) -> Iterator[np.ndarray]:
     """The checked score matrix of each article pair (``bounds``: each article's slice of ``claims``)."""
     if not encodes(aligner):
-        per_article = [claims[lo:hi] for lo, hi in bounds]
+        per_article = [tuple(claims[lo:hi]) for lo, hi in bounds]  # immutable: no call can change another's input
         for a, b in pairs:
             shape = (len(per_article[a]), len(per_article[b]))
-            yield check_scores(aligner.score(per_article[a], per_article[b]), shape, aligner.name)
+            yield check_scores(call(aligner, "score", per_article[a], per_article[b]), shape, aligner.name)
         return
-    encoded = aligner.encode(claims) if claims else []
+    encoded = call(aligner, "encode", tuple(claims)) if claims else []
     encoded_rows(encoded, len(claims), aligner.name)
+    encoded = frozen_rows(encoded)
     rows = [encoded[lo:hi] for lo, hi in bounds]  # each article's rows, sliced once
     for a, b in pairs:
         shape = (bounds[a][1] - bounds[a][0], bounds[b][1] - bounds[b][0])
         if 0 in shape:
             yield np.zeros(shape)
             continue
-        yield check_scores(aligner.similarity(rows[a], rows[b]), shape, aligner.name, "similarity()")
+        yield check_scores(call(aligner, "similarity", rows[a], rows[b]), shape, aligner.name, "similarity()")
 
 
 def prediction_rows(space: CandidateSpace, preds: PredictionArrays) -> list[Prediction]:
