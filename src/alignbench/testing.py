@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from alignbench.aligners import check_scores, encoded_rows, encodes, init_param_names
+from alignbench.aligners import check_labels, check_scores, encoded_rows, encodes, init_param_names, labels_itself
 from alignbench.aligners.calls import call, frozen_rows
 from alignbench.records import Claim, DataError
 
@@ -89,6 +89,31 @@ def check_aligner(aligner: Any) -> None:
     if encodes(clone):
         _check_no_mutation(clone, "encode", (a + b,), fail)
         _check_encoding(clone, a, b, fail)
+    if labels_itself(clone):
+        _check_labelling(clone, a, b, fail)
+
+
+def _check_labelling(aligner: Any, a: list[Claim], b: list[Claim], fail: Callable[[str], AlignerCheckError]) -> None:
+    """``predict`` returns (scores, labels) of the right shapes, labels from LABELS, the same twice."""
+    try:
+        answers = []
+        for _ in range(2):
+            answer = call(aligner, "predict", tuple(a), tuple(b))
+            if not isinstance(answer, tuple) or len(answer) != 2:
+                raise fail(f"predict() must return a (scores, labels) tuple, got {type(answer).__name__}")
+            shape = (len(a), len(b))
+            answers.append(
+                (
+                    check_scores(answer[0], shape, aligner.name, "predict() scores"),
+                    check_labels(answer[1], shape, aligner.name),
+                )
+            )
+    except DataError as err:
+        raise fail(str(err)) from None
+    (s1, l1), (s2, l2) = answers
+    if not (np.array_equal(s1, s2) and np.array_equal(l1, l2)):
+        raise fail("predict() is not deterministic: two calls on the same claims differ")
+    _check_no_mutation(aligner, "predict", (a, b), fail)
 
 
 def _check_no_mutation(

@@ -23,15 +23,17 @@ article's claims again for every pair it is in. Subclass :class:`EncodingAligner
 from the two methods; ``check_aligner`` checks that they agree with ``score``.
 """
 
-from alignbench.aligners.checks import check_scores, encoded_rows, is_integer
+from alignbench.aligners.checks import check_labels, check_scores, encoded_rows, is_integer
 from alignbench.aligners.protocol import (
     FIELDS,
     Aligner,
     BaseAligner,
     Encoder,
     EncodingAligner,
+    Labeller,
     encodes,
     init_param_names,
+    labels_itself,
 )
 from alignbench.aligners.registry import REGISTRY, get_aligner, parse_params
 
@@ -42,11 +44,14 @@ __all__ = [
     "BaseAligner",
     "Encoder",
     "EncodingAligner",
+    "Labeller",
+    "check_labels",
     "check_scores",
     "encoded_rows",
     "encodes",
     "get_aligner",
     "init_param_names",
     "is_integer",
+    "labels_itself",
     "parse_params",
 ]

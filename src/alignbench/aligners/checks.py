@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 
-from alignbench.records import DataError
+from alignbench.records import LABELS, DataError
 
 
 def is_integer(value: object) -> bool:
@@ -57,3 +57,24 @@ def encoded_rows(encoded: Any, claims: int, name: object) -> int:
     if rows != claims:
         raise DataError(f"aligner {name!r}: encode() returned {rows} rows for {claims} claims (one row per claim)")
     return rows
+
+
+def check_labels(labels: Any, shape: tuple[int, int], name: object, method: str = "predict()") -> np.ndarray:
+    """The relation labels a labelling aligner returned, as int8 indices into :data:`LABELS`, or
+    :class:`DataError` naming the aligner: an array-like of ``shape`` holding only label names."""
+    where = f"aligner {name!r}: {method}"
+    try:
+        array = np.asarray(labels, dtype=object)
+    except (TypeError, ValueError):
+        raise DataError(
+            f"{where} returned labels of type {type(labels).__name__}, expected an array of strings"
+        ) from None
+    if array.shape != tuple(shape):
+        raise DataError(f"{where} returned labels of shape {array.shape}, expected {tuple(shape)}")
+    index = {label: i for i, label in enumerate(LABELS)}
+    out = np.empty(array.shape, dtype=np.int8)
+    for position, label in np.ndenumerate(array):
+        if not isinstance(label, str) or label not in index:
+            raise DataError(f"{where} returned label {label!r} at {position}, expected one of {', '.join(LABELS)}")
+        out[position] = index[label]
+    return out

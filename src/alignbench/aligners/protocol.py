@@ -35,6 +35,26 @@ class Encoder(Protocol):
     def similarity(self, encoded_a: Any, encoded_b: Any) -> np.ndarray: ...
 
 
+class Labeller(Protocol):
+    """The optional hook of a system that decides its own links and relations (an LLM, a rule system).
+
+    ``predict(claims_a, claims_b)`` returns ``(scores, labels)``: ``scores`` as ``score`` would (they
+    rank the candidates for the threshold-free metrics), and ``labels`` an array of the same shape of
+    strings from :data:`alignbench.records.LABELS` (``"none"`` where the system makes no link). When an
+    aligner has it, runs use it instead of the decoder and the relation tagger, ignore the config's
+    threshold, decoder and ``equivalent_at``, and reports say that the labels came from the system.
+    """
+
+    name: str
+
+    def predict(self, claims_a: Sequence[Claim], claims_b: Sequence[Claim]) -> tuple[np.ndarray, Any]: ...
+
+
+def labels_itself(aligner: Any) -> TypeGuard[Labeller]:
+    """Whether ``aligner`` decides its own links and relations (has ``predict``; see :class:`Labeller`)."""
+    return callable(getattr(aligner, "predict", None))
+
+
 def encodes(aligner: Any) -> TypeGuard[Encoder]:
     """Whether ``aligner`` has the optional ``encode`` and ``similarity`` methods (module docstring)."""
     return callable(getattr(aligner, "encode", None)) and callable(getattr(aligner, "similarity", None))

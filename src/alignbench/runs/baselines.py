@@ -20,7 +20,7 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-from alignbench.aligners import Aligner, check_scores, encoded_rows, encodes, get_aligner
+from alignbench.aligners import Aligner, check_labels, check_scores, encoded_rows, encodes, get_aligner, labels_itself
 from alignbench.aligners.calls import call, frozen_rows
 from alignbench.aligners.decoding import DECODERS, decode
 from alignbench.aligners.relation import claim_features, tag_pairs
@@ -87,6 +87,8 @@ def run_aligner(
     tagged at once (:func:`~alignbench.aligners.relation.tag_pairs`).
     """
     space = space if space is not None else CandidateSpace(bench)
+    if labels_itself(aligner):
+        return _run_labeller(aligner, bench, space)
     claims, matrices = score_matrices(aligner, bench, space)
     scores, decided = np.empty(space.size), np.zeros(space.size, dtype=bool)
     for k, matrix in enumerate(matrices):
@@ -101,6 +103,33 @@ def run_aligner(
             features, space.cand_a[chosen], space.cand_b[chosen], scores[chosen], config.equivalent_at
         )
     return PredictionArrays(np.arange(space.size, dtype=np.int64), scores, labels)
+
+
+def _run_labeller(aligner: Any, bench: Benchmark, space: CandidateSpace) -> PredictionArrays:
+    """A system that labels pairs itself (``predict``): its scores and labels, checked, per article pair."""
+    if hasattr(aligner, "fit"):
+        field = getattr(aligner, "field", "text")
+        call(aligner, "fit", tuple((getattr(c, field, None) or c.text) for c in bench.claims))
+    by_id = {c.claim_id: c for c in bench.claims}
+    claims = [by_id[cid] for cid in space.claim_ids]
+    bounds = [(int(lo), int(lo + n)) for lo, n in zip(space.article_first, space.article_size, strict=True)]
+    per_article = [tuple(claims[lo:hi]) for lo, hi in bounds]
+    scores, labels = np.empty(space.size), np.full(space.size, NONE, dtype=np.int8)
+    for k, (a, b) in enumerate(space.pairs):
+        shape = (len(per_article[a]), len(per_article[b]))
+        block = slice(int(space.offsets[k]), int(space.offsets[k + 1]))
+        answer = call(aligner, "predict", per_article[a], per_article[b])
+        if not isinstance(answer, tuple) or len(answer) != 2:
+            raise DataError(
+                f"aligner {aligner.name!r}: predict() must return (scores, labels), got {type(answer).__name__}"
+            )
+        scores[block] = check_scores(answer[0], shape, aligner.name, "predict() scores").ravel()
+        labels[block] = check_labels(answer[1], shape, aligner.name).ravel()
+    return PredictionArrays(np.arange(space.size, dtype=np.int64), scores, labels)
+
+
+#: The threshold block of a report whose links and relations the system decided itself.
+SYSTEM_LABELS = {"value": None, "origin": "none: the system decides its links and relations itself (predict)"}
 
 
 def score_matrices(
@@ -154,7 +183,16 @@ def prediction_rows(space: CandidateSpace, preds: PredictionArrays) -> list[Pred
 
 
 def system_info(config: RunConfig, aligner: Aligner) -> dict[str, Any]:
-    """The ``system`` block of a report for an aligner run."""
+    """The ``system`` block of a report for an aligner run (a system that labels itself has no decoder)."""
+    if labels_itself(aligner):
+        return {
+            "name": config.name,
+            "aligner": config.aligner,
+            "params": aligner.get_params(),
+            "decoder": "system",
+            "labels": "system",
+            "reproducibility": reproducibility(aligner),
+        }
     return {
         "name": config.name,
         "aligner": config.aligner,
@@ -163,6 +201,13 @@ def system_info(config: RunConfig, aligner: Aligner) -> dict[str, Any]:
         "equivalent_at": config.equivalent_at,
         "reproducibility": reproducibility(aligner),
     }
+
+
+def threshold_block(config: RunConfig, aligner: Aligner) -> dict[str, Any]:
+    """The report's threshold block: the config's, or :data:`SYSTEM_LABELS` for a system that labels itself."""
+    if labels_itself(aligner):
+        return dict(SYSTEM_LABELS)
+    return {"value": config.threshold, "origin": config.threshold_origin}
 
 
 def reproducibility(aligner: Any) -> dict[str, Any]:
@@ -191,7 +236,7 @@ def evaluate_config(
     space = space if space is not None else CandidateSpace(bench)
     aligner = get_aligner(config.aligner, **config.params)
     preds = run_aligner(aligner, bench, config, space)
-    threshold = {"value": config.threshold, "origin": config.threshold_origin}
+    threshold = threshold_block(config, aligner)
     return evaluate(
         bench,
         preds,

@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any, NamedTuple
 
 from alignbench.records import Benchmark
-from alignbench.runs.baselines import RunConfig, aligner_environment, run_aligner, system_info
+from alignbench.runs.baselines import RunConfig, aligner_environment, run_aligner, system_info, threshold_block
 from alignbench.runs.explain_data import dense
 from alignbench.scoring.curve import Curve, pr_curve
 from alignbench.scoring.evaluate import evaluate
@@ -38,7 +38,7 @@ def aligner_run(
 
     aligner = get_aligner(config.aligner, **config.params)
     preds = run_aligner(aligner, bench, config, space)
-    threshold = {"value": config.threshold, "origin": config.threshold_origin}
+    threshold = threshold_block(config, aligner)
     report = evaluate(
         bench,
         preds,
@@ -49,7 +49,7 @@ def aligner_run(
         environment=aligner_environment(aligner),
         **options,
     )
-    return Run(config.name, preds, report, config.threshold)
+    return Run(config.name, preds, report, threshold["value"])
 
 
 def prediction_run(

@@ -183,6 +183,11 @@ def tune(
     space: CandidateSpace | None = None,
 ) -> Tuned:
     """Score ``bench`` (the tuning split) once and pick the threshold and ``equivalent_at``."""
+    from alignbench.aligners import labels_itself
+    from alignbench.records import UsageError
+
+    if labels_itself(aligner):
+        raise UsageError(f"aligner {aligner.name!r} decides its links and relations itself (predict): nothing to tune")
     thresholds = thresholds or parse_grid(DEFAULT_THRESHOLDS, "--thresholds")
     equivalent_ats = equivalent_ats or parse_grid(DEFAULT_EQUIVALENT_AT, "--equivalent-at-grid")
     space = space if space is not None else CandidateSpace(bench)

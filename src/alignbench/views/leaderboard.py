@@ -107,7 +107,7 @@ def leaderboard(reports: list[Report], fmt: str = "markdown", names: list[str] |
         [
             str(r.system["name"]),
             str(r.system.get("decoder", "-")),
-            f"{r.threshold['value']}",
+            "-" if r.threshold["value"] is None else f"{r.threshold['value']}",
             *(_cell(r, n) for n in names),
         ]
         for r in ordered
