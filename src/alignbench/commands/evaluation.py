@@ -123,8 +123,32 @@ def _eval_baselines(args: argparse.Namespace, names: list[str] | None, every_spl
         boards.append(_baselines_board(args, folder, split, reports, names))
     if args.check:
         return _check_verdict(problems, len(paths) * len(splits))
+    if args.update and every_split and not args.baselines_dir:
+        _update_datasheet_priors()
     _emit("\n".join(boards), args.output)
     return 0
+
+
+def _update_datasheet_priors() -> None:
+    """Rewrite the DATASHEET's priors block (every split of the bundled data) in a clone."""
+    from alignbench.runs.baselines import default_baselines_dir
+    from alignbench.runs.priors import MARKER, priors_block
+
+    datasheet = default_baselines_dir().resolve().parent / "DATASHEET.md"
+    if datasheet.is_file():
+        _replace_block(datasheet, MARKER, priors_block())
+        print(f"updated {datasheet} (priors)", file=sys.stderr)
+
+
+def _replace_block(path: Path, marker: str, body: str) -> None:
+    """Replace the text between ``<!-- marker:start -->`` and ``<!-- marker:end -->`` of ``path``, if both are there."""
+    from alignbench.fileio import write_text_atomic
+
+    start, end = f"<!-- {marker}:start -->\n", f"<!-- {marker}:end -->"
+    text = path.read_text(encoding="utf-8")
+    if start in text and end in text:
+        head, rest = text.split(start, 1)
+        write_text_atomic(path, head + start + body + rest[rest.index(end) :])
 
 
 def _check_reports(folder: Path, reports: list[Report]) -> list[str]:
