@@ -148,3 +148,14 @@ def test_leaderboard_marks_metrics_with_too_few_gold_items(fresh_reports):
     assert rows and all(cell.endswith(" †") for row in rows for cell in [row.split(" | ")[5]])
     assert all(not row.split(" | ")[3].endswith("†") for row in rows)  # link F1: 17 sure links
     assert "† too few to test: fewer than 10 gold items behind the metric (relation.F1@contradiction (1))" in board
+
+
+def test_readme_floor_margins_are_current(fresh_reports, diagnostic_reports):
+    """The README's margins over the floors are computed from the current reports of every split."""
+    from alignbench.dataset.load import available_splits
+    from alignbench.views.margins import margins_table
+
+    reports = {"test": fresh_reports, "diagnostic": diagnostic_reports}
+    block = "\n".join(margins_table(reports[s], s) for s in available_splits(None))
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert "<!-- floor-margins:start -->\n" + block + "<!-- floor-margins:end -->" in readme

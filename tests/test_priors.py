@@ -8,9 +8,9 @@ import sys
 from pathlib import Path
 
 import pytest
+from fixture import tiny_benchmark
 
 from alignbench.scoring.priors import priors, priors_table
-from fixture import tiny_benchmark
 
 ROOT = Path(__file__).resolve().parents[1]
 

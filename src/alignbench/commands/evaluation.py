@@ -105,8 +105,11 @@ def _eval_baselines(args: argparse.Namespace, names: list[str] | None, every_spl
         from alignbench.dataset.load import available_splits
 
         splits = available_splits(args.data)
+    from alignbench.views.margins import margins_table
+
     boards: list[str] = []
     problems: list[str] = []
+    margins: list[str] = []
     for split in splits:
         args.split = split
         bench, dataset = _load_gold(args)
@@ -121,10 +124,15 @@ def _eval_baselines(args: argparse.Namespace, names: list[str] | None, every_spl
             problems += _check_reports(folder, reports)
             continue
         boards.append(_baselines_board(args, folder, split, reports, names))
+        if args.update and every_split and not args.baselines_dir:
+            margins.append(margins_table(reports, split))
     if args.check:
         return _check_verdict(problems, len(paths) * len(splits))
     if args.update and every_split and not args.baselines_dir:
         _update_datasheet_priors()
+        readme = folder.resolve().parent / "README.md"
+        if readme.is_file():
+            _replace_block(readme, "floor-margins", "\n".join(margins))
     _emit("\n".join(boards), args.output)
     return 0
 
