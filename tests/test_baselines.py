@@ -10,6 +10,7 @@ from conftest import ROOT
 from alignbench.dataset.load import dataset_metadata, load_benchmark
 from alignbench.records import DataError
 from alignbench.runs.baselines import (
+    SYSTEM_LABELS,
     config_paths,
     evaluate_config,
     leaderboard_file,
@@ -118,9 +119,11 @@ def test_leaderboard_and_readme_are_current(fresh_reports):
 
 def test_every_baseline_is_on_the_board(fresh_reports):
     names = {r.system["name"] for r in fresh_reports}
-    assert names == {"tfidf", "tfidf-char", "fuzzy", "random", "all-pairs"}
+    assert names == {p.stem for p in (ROOT / "baselines" / "configs").glob("*.json")}
+    assert {"tfidf", "tfidf-char", "fuzzy", "random", "all-pairs", "position", "overlap", "cues"} <= names
     for r in fresh_reports:
-        assert "a priori" in r.threshold["origin"] or "floor" in r.threshold["origin"]
+        origin = r.threshold["origin"]
+        assert "a priori" in origin or "floor" in origin or origin == SYSTEM_LABELS["origin"], origin
         assert {"link.F1", "labeled.F1", "relation.F1@contradiction", "rank.AP"} <= r.metrics.keys()
 
 
