@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -125,8 +126,12 @@ def _read_article(
             *where, f"cluster_id {shorten(row['cluster_id'])} does not match its folder {shorten(cluster_dir.name)}"
         )
         return None
-    if row["published"] is not None and not DATE_PATTERN.match(row["published"]):
-        problems.add(*where, f"published must be an ISO date YYYY-MM-DD or null, got {shorten(row['published'])}")
+    if row["published"] is not None and not _is_date(row["published"]):
+        problems.add(
+            *where,
+            "published must be an ISO date YYYY-MM-DD, a date and time with its UTC offset "
+            f"YYYY-MM-DDTHH:MM[:SS]+HH:MM, or null, got {shorten(row['published'])}",
+        )
     if not row["source"].strip():
         problems.add(*where, "source is empty: write 'unknown' when the outlet is not known")
     text_path = cluster_dir / f"{aid}.txt"
@@ -192,6 +197,17 @@ def _read_article(
         split=split,
         synthetic=synthetic,
     )
+
+
+def _is_date(value: str) -> bool:
+    """Whether ``value`` is a real calendar date, or date and time with an offset, in ISO 8601 form."""
+    if not DATE_PATTERN.match(value):
+        return False
+    try:
+        datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:  # well formed but impossible: 2026-02-30, 25:00
+        return False
+    return True
 
 
 def _check_ranges(

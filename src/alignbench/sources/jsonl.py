@@ -21,7 +21,9 @@ from alignbench.records import (
 
 ID_PATTERN = re.compile(r"^[a-z0-9]+(?:[-_.][a-z0-9]+)*$")
 SHA256_PATTERN = re.compile(r"^[0-9a-f]{64}$")
-DATE_PATTERN = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+#: A publication date (ISO 8601): a calendar date, or a date and time with seconds optional and a UTC
+#: offset (an update between reports hours apart needs the time, GUIDELINES G4.12).
+DATE_PATTERN = re.compile(r"^\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2}(?::\d{2})?(?:Z|[+-]\d{2}:\d{2}))?$")
 #: Field types: a string, or a string or null.
 _STR, _OPT = (str,), (str, type(None))
 
