@@ -349,5 +349,11 @@ def test_a_sound_pass_and_notes_are_valid_and_other_files_are_not(sources, capsy
     (sources / PASSES / "Ann 9.jsonl").write_text("x", encoding="utf-8")
     status, err = validate(sources, capsys)
     assert status == 1
-    assert f"{PASSES}/Ann 9.jsonl: unknown file (only <pass name>.jsonl, claims.jsonl and *.md belong here" in err
-    assert f"{PASSES}/ann9.txt: unknown file (only <pass name>.jsonl, claims.jsonl and *.md belong here" in err
+    assert (
+        f"{PASSES}/Ann 9.jsonl: unknown file (only <pass>.jsonl, <pass>.considered.json, claims.jsonl and *.md belong here"
+        in err
+    )
+    assert (
+        f"{PASSES}/ann9.txt: unknown file (only <pass>.jsonl, <pass>.considered.json, claims.jsonl and *.md belong here"
+        in err
+    )

@@ -556,9 +556,12 @@ HASH = "it would change the source hash"
 @pytest.mark.parametrize(
     ("name", "message"),
     [
-        (f"corpus/{CLUSTER}/notes.txt", f"only articles.jsonl and <article_id>.txt belong here; {HASH}"),
-        (f"corpus/{CLUSTER}/.DS_Store", f"only articles.jsonl and <article_id>.txt belong here; {HASH}"),
-        (f"corpus/{CLUSTER}/.wonsan-a.txt.swp", f"only articles.jsonl and <article_id>.txt belong here; {HASH}"),
+        (f"corpus/{CLUSTER}/notes.txt", f"only articles.jsonl, cluster.json and <article_id>.txt belong here; {HASH}"),
+        (f"corpus/{CLUSTER}/.DS_Store", f"only articles.jsonl, cluster.json and <article_id>.txt belong here; {HASH}"),
+        (
+            f"corpus/{CLUSTER}/.wonsan-a.txt.swp",
+            f"only articles.jsonl, cluster.json and <article_id>.txt belong here; {HASH}",
+        ),
         ("corpus/README.md", f"only cluster folders belong here; {HASH}"),
         (
             f"annotations/{CLUSTER}/claims.jsonl~",
@@ -586,13 +589,15 @@ def test_raw_text_of_an_unlisted_article(sources, capsys):
     (sources / name).write_text("x", encoding="utf-8")
     status, _, err = run_validate(sources, capsys)
     assert status == 1
-    assert_one_problem(err, f"{name}: unknown file (only articles.jsonl and <article_id>.txt belong here; {HASH})")
+    assert_one_problem(
+        err, f"{name}: unknown file (only articles.jsonl, cluster.json and <article_id>.txt belong here; {HASH})"
+    )
 
 
 @pytest.mark.parametrize(
     ("name", "message"),
     [
-        (f"corpus/{CLUSTER}/old", "only articles.jsonl and <article_id>.txt belong here"),
+        (f"corpus/{CLUSTER}/old", "only articles.jsonl, cluster.json and <article_id>.txt belong here"),
         (f"annotations/{CLUSTER}/old", "only claims.jsonl, alignments.jsonl, passes/ and adjudication/ belong here"),
         ("seeds/old", "only SHA256SUMS and the seed files it lists belong here"),
     ],

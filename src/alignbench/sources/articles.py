@@ -7,6 +7,7 @@ Checks ids, the cluster folder, dates, the text's SHA-256 and seed, the split an
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 from datetime import datetime
 from pathlib import Path
@@ -49,11 +50,14 @@ ARTICLE_FIELDS: dict[str, tuple[type, ...]] = {
     "notes": _OPT,
     "split": _STR,
     "synthetic": (bool,),
+    "html_sha256": _OPT,
 }
 
 
-#: Article fields that may be left out: ``split`` defaults to ``test``, ``synthetic`` to false.
-OPTIONAL_ARTICLE_FIELDS = frozenset({"split", "synthetic"})
+#: Article fields that may be left out: ``split`` defaults to ``test``, ``synthetic`` to false;
+#: ``html_sha256`` is the SHA-256 of the saved HTML page the raw text was extracted from
+#: (``alignbench add-article PAGE.html``), recorded for provenance only.
+OPTIONAL_ARTICLE_FIELDS = frozenset({"split", "synthetic", "html_sha256"})
 
 
 #: A split name: lower-case letters, digits and underscores (what Hugging Face accepts).
@@ -101,7 +105,43 @@ def _read_articles(
             f"split {shorten(others[0])} differs from {shorten(first)} (line {splits[first]}): "
             "the articles of one cluster belong to one split",
         )
+    declared = _read_cluster_file(cluster_dir, problems)
+    if declared is not None and splits and declared not in splits:
+        problems.add(
+            path,
+            splits[next(iter(splits))],
+            f"split {shorten(next(iter(splits)))} differs from the cluster's {shorten(declared)} ({CLUSTER_FILE})",
+        )
     return listed if rows.complete else None
+
+
+#: The optional file of a cluster's corpus folder that records its split before any article is added.
+CLUSTER_FILE = "cluster.json"
+
+
+def _read_cluster_file(cluster_dir: Path, problems: Problems) -> str | None:
+    """The split that ``corpus/<cluster>/cluster.json`` declares, or None if there is none (or a problem)."""
+    path = cluster_dir / CLUSTER_FILE
+    data, why = _read_bytes(path)
+    if data is None:
+        if why != "not found":
+            problems.add(path, None, why or "cannot be read")
+        return None
+    try:
+        value = json.loads(data.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError) as err:
+        problems.add(path, None, f"not valid JSON ({shorten(str(err))})")
+        return None
+    if not isinstance(value, dict) or sorted(value) != ["cluster_id", "split"]:
+        problems.add(path, None, 'expected {"cluster_id": "<folder name>", "split": "<split>"}')
+        return None
+    if value["cluster_id"] != cluster_dir.name:
+        problems.add(path, None, f"cluster_id {shorten(value['cluster_id'])} does not match its folder")
+        return None
+    if not isinstance(value["split"], str) or not SPLIT_PATTERN.match(value["split"]):
+        problems.add(path, None, f"malformed split {shorten(value['split'])}")
+        return None
+    return value["split"]
 
 
 def _read_article(
@@ -152,6 +192,9 @@ def _read_article(
             *where,
             f"sha256 of {text_path.name} is {digest[:12]}..., not the recorded {row['sha256'][:12]}...: the raw text changed",
         )
+    html_sha256 = row.get("html_sha256")
+    if html_sha256 is not None and not SHA256_PATTERN.match(html_sha256):
+        problems.add(*where, f"html_sha256 must be 64 lower-case hex digits or null, got {shorten(html_sha256)}")
     seed, (listed_seeds, seeds_complete) = row["seed"], seeds
     if seed is not None:
         if seed not in listed_seeds:

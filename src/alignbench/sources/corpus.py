@@ -4,6 +4,7 @@ Layout of a source tree (one folder per event cluster, so adding a cluster is ad
 
     seeds/SHA256SUMS                              checksums of the user's seed documents
     corpus/<cluster_id>/articles.jsonl            one article's metadata per line
+    corpus/<cluster_id>/cluster.json              the cluster's split (optional; alignbench new-cluster)
     corpus/<cluster_id>/<article_id>.txt          the raw article text, byte-exact UTF-8
     annotations/<cluster_id>/claims.jsonl         one claim per line
     annotations/<cluster_id>/alignments.jsonl     one gold link per line
@@ -38,7 +39,7 @@ from alignbench.records import (
     DataError,
     shorten,
 )
-from alignbench.sources.articles import _read_articles
+from alignbench.sources.articles import CLUSTER_FILE, _read_articles
 from alignbench.sources.jsonl import (
     _OPT,
     _STR,
@@ -53,6 +54,7 @@ from alignbench.sources.jsonl import (
     read_jsonl,
 )
 from alignbench.sources.links import PASS_UNITS, _pass_files, _read_alignments
+from alignbench.sources.passes import check_passes, considered_files
 from alignbench.sources.segment import context_span, sentences
 
 CLAIM_FIELDS: dict[str, tuple[type, ...]] = {
@@ -162,10 +164,10 @@ def _check_layout(root: Path, listed: dict[str, set[str] | None], annotated: lis
             ids = listed[entry.name]
             for item in sorted(entry.iterdir()):
                 stem, is_txt = item.name.removesuffix(".txt"), item.name.endswith(".txt")
-                if item.name == "articles.jsonl" or (is_txt and stem in (ids or ())):
+                if item.name in ("articles.jsonl", CLUSTER_FILE) or (is_txt and stem in (ids or ())):
                     continue  # read, and reported if it is not a file
                 if not (is_txt and ids is None and ID_PATTERN.match(stem)):
-                    _unknown(item, "articles.jsonl and <article_id>.txt", problems)
+                    _unknown(item, f"articles.jsonl, {CLUSTER_FILE} and <article_id>.txt", problems)
     annotations = root / "annotations"
     if not annotations.is_dir():
         return
@@ -178,10 +180,10 @@ def _check_layout(root: Path, listed: dict[str, set[str] | None], annotated: lis
         elif entry.name in annotated:
             for item in sorted(entry.iterdir()):
                 if item.name == "passes" and item.is_dir():
-                    read = [*_pass_files(entry), item / PASS_UNITS]
+                    read = [*_pass_files(entry), *considered_files(entry), item / PASS_UNITS]
                     for part in sorted(item.iterdir()):
                         if part not in read and not (part.suffix == ".md" and part.is_file()):
-                            _unknown(part, "<pass name>.jsonl, claims.jsonl and *.md", problems)
+                            _unknown(part, "<pass>.jsonl, <pass>.considered.json, claims.jsonl and *.md", problems)
                 elif item.name == "adjudication" and item.is_dir():
                     _check_adjudication(item, problems)
                 elif item.name not in ("claims.jsonl", "alignments.jsonl"):
@@ -353,9 +355,7 @@ def check_sources(root: str | Path) -> tuple[Benchmark, list[str]]:
             trusted = _read_claims(
                 units_path, name, articles, rejected_articles, articles_trusted[name], problems, units, units_rejected
             )
-        for pass_path in _pass_files(root / "annotations" / name):
-            # checked like the gold; the links of a pass are not part of the benchmark
-            _read_alignments(pass_path, name, articles, units, units_rejected, problems, [], trusted, pass_path.stem)
+        check_passes(root / "annotations" / name, name, articles, units, units_rejected, trusted, problems)
     for ann in sorted(p for p in (root / "annotations").glob("*") if p.is_dir()):
         if not (root / "corpus" / ann.name).is_dir():
             problems.add(ann, None, f"annotations for unknown cluster {shorten(ann.name)} (no corpus/{ann.name}/)")
