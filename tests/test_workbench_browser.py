@@ -171,8 +171,18 @@ def test_two_passes_and_adjudication_in_the_browser(tmp_path):
         ([cid(A, 3), cid(B, 2)], "b_more_specific", "related", "b_more_specific"),
     ]
 
-    # the tree is valid, builds, and the new cluster is scored
+    # the tree is valid; `alignbench agree` reproduces the agreement file that adjudication wrote
     assert run("validate", str(root), root=root).returncode == 0
+    passes = [f"annotations/{CLUSTER}/passes/{name}.jsonl" for name in ("ann1", "ann2")]
+    agreed = run("agree", *passes, "--format", "json", root=root)
+    assert agreed.returncode == 0, agreed.stderr
+    written = (ann / "adjudication" / "agreement-ann1-ann2.json").read_text(encoding="utf-8")
+    assert agreed.stdout == written
+    assert [(d["claim_a"], d["claim_b"]) for d in json.loads(written)["disagreements"]] == [
+        (cid(A, 1), cid(B, 1)),
+        (cid(A, 3), cid(B, 2)),
+    ]
+    # it builds, and the new cluster is scored
     built = run("build", "--root", str(root), root=root)
     assert built.returncode == 0, built.stderr
     scored = run(

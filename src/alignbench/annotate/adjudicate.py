@@ -5,7 +5,8 @@ they agree are taken as they are; each cell where they disagree (found by
 :func:`alignbench.scoring.agree.agreement`, the figures of ``alignbench agree``) is decided by the
 adjudicator, with a reason. The save writes ``alignments.jsonl`` with, per link, ``passes`` (the
 passes whose label equals the gold's) and ``adjudicated`` (decided here, not given by both passes),
-and ``adjudication/adjudication-A-B.jsonl``: one line per disagreeing cell with both labels, the
+``adjudication/agreement-A-B.json`` (the figures of ``alignbench agree --format json``, which the
+dataset card publishes) and ``adjudication/adjudication-A-B.jsonl``: one line per disagreeing cell with both labels, the
 decision, the reason, the rule and the adjudicator (as the seed cluster's adjudication records).
 """
 
@@ -58,25 +59,44 @@ def _pass_rows(session: Session) -> list[dict[Cell, dict[str, Any]]]:
     ]
 
 
-def disagreements(session: Session) -> list[dict[str, Any]]:
-    """The cells where the two passes differ, in grid order, with both labels and rationales."""
+def agreement_result(session: Session) -> dict[str, Any]:
+    """What ``alignbench agree PASS_A PASS_B --format json`` prints when run from the tree's root
+    (pass files named relative to it; worked examples of the guidelines left out, as agree does)."""
     from alignbench.scoring.agree import agreement
 
-    bench = _bench(session)
+    guidelines = session.root / "annotations" / "GUIDELINES.md"
     passes = [(name, str(session.root / session.pass_file(name))) for name in session.adjudicate or ()]
+    result = agreement(_bench(session), passes, None, guidelines)
+    for item, name in zip(result["passes"], session.adjudicate or (), strict=True):
+        item["file"] = session.pass_file(name)
+    if result["excluded"]["source"]:
+        result["excluded"]["source"] = "annotations/GUIDELINES.md (worked examples)"
+    return result
+
+
+def disagreements(session: Session, result: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+    """The cells where the two passes differ, in grid order, with both labels and rationales."""
     rows = _pass_rows(session)
-    cells = agreement(bench, passes)["disagreements"]
-    for cell in cells:
-        key = (cell["claim_a"], cell["claim_b"])
-        cell["tags"] = {name: rows[k].get(key, {}).get("tags", []) for k, (name, _) in enumerate(passes)}
-    return cells
+    names = list(session.adjudicate or ())
+    return [
+        {
+            **cell,
+            "tags": {
+                name: rows[k].get((cell["claim_a"], cell["claim_b"]), {}).get("tags", [])
+                for k, name in enumerate(names)
+            },
+        }
+        for cell in (result or agreement_result(session))["disagreements"]
+    ]
 
 
 def adjudication_state(session: Session) -> dict[str, Any]:
     """What the adjudication page shows: the disagreeing cells and the links both passes agree on."""
-    cells = disagreements(session)
+    result = agreement_result(session)
+    cells = disagreements(session, result)
     disputed = {(c["claim_a"], c["claim_b"]) for c in cells}
     first, second = _pass_rows(session)
+    pair = result["all_cells"]["pairs"][0]
     agreed = [x for key, x in first.items() if key not in disputed and key in second]
     return {
         "passes": list(session.adjudicate or ()),
@@ -84,6 +104,7 @@ def adjudication_state(session: Session) -> dict[str, Any]:
         "disagreements": cells,
         "agreed_links": len(agreed),
         "gold_links": len(session.rows(f"{session.annotations}/alignments.jsonl")),
+        "agreement": {"cells": result["all_cells"]["cells"], "kappa": pair["kappa"], "link_f1": pair["link"]["F1"]},
     }
 
 
@@ -93,7 +114,8 @@ def adjudication_changes(session: Session, payload: dict[str, Any]) -> tuple[dic
     order = [p.stem for p in _pass_files(session.root / session.annotations)]  # file order, as validate wants
     rows = _pass_rows(session)
     decisions: dict[str, dict[str, Any]] = payload.get("decisions") or {}
-    cells = disagreements(session)
+    result = agreement_result(session)
+    cells = disagreements(session, result)
     disputed = {(c["claim_a"], c["claim_b"]) for c in cells}
     gold: list[dict[str, Any]] = []
     for key, link in rows[0].items():
@@ -163,7 +185,10 @@ def adjudication_changes(session: Session, payload: dict[str, Any]) -> tuple[dic
         ],
         session.adjudication_file(): [("cell", " - ".join(r["cell"])) for r in records],
     }
+    from alignbench.views.agreement import format_agreement
+
     changes = {gold_path: text.encode("utf-8")}
+    changes[session.agreement_file()] = format_agreement(result, "json").encode("utf-8")
     if records:
         changes[session.adjudication_file()] = "".join(jsonl_line(r) for r in records).encode("utf-8")
     return changes, owners

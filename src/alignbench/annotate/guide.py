@@ -20,7 +20,7 @@ def guide(root: Path) -> dict[str, Any]:
     except (OSError, UnicodeDecodeError):
         return {"decision_order": [], "rules": [], "source": None}
     order = _ORDER.search(text)
-    steps = [" ".join(m.group(2).split()) for m in _STEP.finditer(order.group(1))] if order else []
+    steps = [" ".join(m.group(2).replace("`", "").split()) for m in _STEP.finditer(order.group(1))] if order else []
     rules = [[m.group(1), " ".join(m.group(2).split())] for m in _RULE.finditer(text)]
     version = re.search(r"^# .*\((v[\d.]+)\)", text, re.M)
     return {

@@ -71,7 +71,7 @@ class Session:
             files += [self.pass_file(self.pass_name), self.considered_file(self.pass_name)]
         else:
             files += [self.pass_file(n) for n in self.adjudicate or ()]
-            files += [f"{self.annotations}/alignments.jsonl", self.adjudication_file()]
+            files += [f"{self.annotations}/alignments.jsonl", self.adjudication_file(), self.agreement_file()]
         return files
 
     def pass_file(self, name: str) -> str:
@@ -79,6 +79,9 @@ class Session:
 
     def considered_file(self, name: str) -> str:
         return considered_path(Path(self.annotations), name).as_posix()
+
+    def agreement_file(self) -> str:
+        return f"{self.annotations}/adjudication/agreement-{'-'.join(self.adjudicate or ())}.json"
 
     def adjudication_file(self) -> str:
         return f"{self.annotations}/adjudication/adjudication-{'-'.join(self.adjudicate or ())}.jsonl"

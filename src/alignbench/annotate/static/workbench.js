@@ -401,11 +401,11 @@ function detail(as, bs) {
     h("div", {}, h("span", { class: "cid" }, `A ${claimId(a)}`), " ", claimText(a)), h("div", {}, h("span", { class: "cid" }, `B ${claimId(b)}`), " ", claimText(b)),
     buttons);
   if (link) {
-    box.append(h("label", { for: "rationale" }, "rationale (one line, why; cite the rule)"),
+    box.append(...[h("label", { for: "rationale" }, "rationale (one line, why; cite the rule)"),
       h("input", { id: "rationale", type: "text", value: link.rationale, oninput: (ev) => { link.rationale = ev.target.value.replace(/\s*\n\s*/g, " "); changedQuiet(); },
         onkeydown: (ev) => { if (ev.key === "Enter") { ev.preventDefault(); ev.target.blur(); nextCell(); render(); } } }),
       link.rationale.trim() ? null : h("div", { class: "need" }, "a link needs a rationale"),
-      tagPicker(link.tags, (tag, on) => { link.tags = on ? [...link.tags, tag] : link.tags.filter((t) => t !== tag); changed(); }));
+      tagPicker(link.tags, (tag, on) => { link.tags = on ? [...link.tags, tag] : link.tags.filter((t) => t !== tag); changed(); })].filter(Boolean));
   }
   box.append(h("hr", {}), guidePanel());
   return box;
@@ -417,11 +417,13 @@ function changedQuiet() {  // typing: keep the draft, re-render only the counter
 }
 
 // ---- adjudication ------------------------------------------------------------------------------
+const fmt = (x) => (x === null || x === undefined ? "n/a" : x.toFixed(3));
 function viewAdjudicate() {
   const d = S.data, [P, Q] = d.passes, cells = d.disagreements;
   const text = Object.fromEntries(d.claims.map((c) => [c.claim_id, c]));
   const out = h("div", {}, h("p", { class: "hint" },
-    `${cells.length} cell(s) where ${P} and ${Q} disagree; ${d.agreed_links} link(s) both gave are taken as they are. `,
+    `${cells.length} cell(s) where ${P} and ${Q} disagree; ${d.agreed_links} link(s) both gave are taken as they are `,
+    `(agreement over ${d.agreement.cells} cells: Cohen's kappa ${fmt(d.agreement.kappa)}, link F1 ${fmt(d.agreement.link_f1)}). `,
     "Keys: ", h("kbd", {}, "1"), `/`, h("kbd", {}, "2"), ` take ${P}'s / ${Q}'s label and rationale, `, h("kbd", {}, "e a b c r n"), " choose a label, ", h("kbd", {}, "j"), "/", h("kbd", {}, "k"), " next/previous cell.",
     d.gold_links ? ` This cluster already has ${d.gold_links} gold link(s): saving replaces alignments.jsonl.` : ""));
   if (!cells.length) out.append(h("p", {}, "The passes agree on every cell: Save writes the gold."));
@@ -435,9 +437,9 @@ function viewAdjudicate() {
       h("div", { class: "passes" }, d.passes.map((name, k) => h("div", { class: "pass" }, h("strong", {}, `${name}: `), h("span", { class: `rel ${x.labels[name]}` }, x.labels[name]), h("div", {}, x.rationales[name] || "(no link, no rationale)"), h("button", { type: "button", class: "small", onclick: () => take(name) }, `take ${name}'s (${k + 1})`)))),
       h("div", { class: "relbuttons" }, Object.entries(KEYS).map(([k, rel]) => h("button", { type: "button", "aria-pressed": dec && dec.relation === rel ? "true" : "false", onclick: () => { S.work.decisions[key] = { rationale: "", rule: "", tags: [], ...(dec || {}), relation: rel }; S.cur.i = i; changed(); } }, `${rel} (${k})`))));
     if (dec) {
-      card.append(h("input", { type: "text", class: "reason", placeholder: "reason for the decision (one line)", value: dec.rationale, "aria-label": "reason", oninput: (ev) => { dec.rationale = ev.target.value; changedQuiet(); } }),
+      card.append(...[h("input", { type: "text", class: "reason", placeholder: "reason for the decision (one line)", value: dec.rationale, "aria-label": "reason", oninput: (ev) => { dec.rationale = ev.target.value; changedQuiet(); } }),
         h("input", { type: "text", class: "rule", placeholder: "rule, e.g. G4.6a", value: dec.rule || "", "aria-label": "rule", oninput: (ev) => { dec.rule = ev.target.value; changedQuiet(); } }),
-        dec.relation !== "none" ? tagPicker(dec.tags || [], (tag, on) => { dec.tags = on ? [...(dec.tags || []), tag] : dec.tags.filter((t) => t !== tag); changed(); }) : null);
+        dec.relation !== "none" ? tagPicker(dec.tags || [], (tag, on) => { dec.tags = on ? [...(dec.tags || []), tag] : dec.tags.filter((t) => t !== tag); changed(); }) : null].filter(Boolean));
     }
     out.append(card);
   });
@@ -461,7 +463,7 @@ function renderProgress() {
   const missing = Object.values(S.work.links).filter((l) => !l.rationale.trim()).length;
   p.append(...[h("span", {}, `${S.work.claims.length} claims · ${links} links · considered ${done}/${total} cells`),
     h("div", { class: "bar", title: "a pass is complete when every claim pair was considered" }, h("span", { width: `${total ? (100 * done) / total : 0}%` })),
-    h("strong", {}, total && done === total ? "pass complete ✓" : `${total - done} to consider`),
+    h("strong", {}, total && done === total ? "pass complete ✓" : `${total - done} cells to consider`),
     missing ? h("span", { class: "need" }, ` · ${missing} link(s) without rationale`) : null].filter(Boolean));
   Object.assign(body, { claims: S.work.claims.length, links, considered: done, cells: total, complete: total > 0 && done === total ? "1" : "0" });
 }
