@@ -13,15 +13,16 @@ decision, the reason, the rule and the adjudicator (as the seed cluster's adjudi
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from alignbench.annotate.problems import SaveRefused
 from alignbench.records import LABELS, DataError
 from alignbench.sources.edit import jsonl_line, links_text, load_cluster
 from alignbench.sources.links import _pass_files
 from alignbench.sources.passes import grid_cells
 
-if TYPE_CHECKING:
-    from alignbench.annotate.session import Session
+#: A workbench session (alignbench.annotate.session.Session, which imports this module).
+Session = Any
 
 Cell = tuple[str, str]
 
@@ -171,8 +172,6 @@ def adjudication_changes(session: Session, payload: dict[str, Any]) -> tuple[dic
                 }
             )
     if problems:
-        from alignbench.annotate.session import SaveRefused
-
         raise SaveRefused(
             422, {"problems": problems, "message": f"{len(problems)} cell(s) to decide: nothing was saved"}
         )

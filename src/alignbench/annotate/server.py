@@ -20,7 +20,8 @@ from importlib import resources
 from typing import Any
 
 from alignbench.annotate import drafts
-from alignbench.annotate.session import SaveRefused, Session
+from alignbench.annotate.problems import SaveRefused
+from alignbench.annotate.session import Session
 from alignbench.records import DataError
 
 #: The largest request body accepted (a draft of a large cluster is well below this).
@@ -128,6 +129,8 @@ def make_app(session: Session):
             return as_json({"ok": True, **await run_in_threadpool(run)})
         except SaveRefused as refused:
             return as_json({"ok": False, **refused.body}, refused.status)
+        except (KeyError, TypeError, ValueError, AttributeError) as err:  # a malformed request, not a crash
+            return as_json({"ok": False, "message": f"bad request: {type(err).__name__}: {err}"}, 400)
         except OSError as err:
             return as_json({"ok": False, "message": f"could not write: {err.strerror or err}"}, 500)
 

@@ -10,13 +10,13 @@ field it concerns). The only problems tolerated are those of work not done yet: 
 from __future__ import annotations
 
 import json
-import re
 import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from alignbench.annotate.guide import guide
+from alignbench.annotate.problems import SaveRefused, describe
 from alignbench.records import RELATIONS, DataError
 from alignbench.sources.edit import (
     check_cluster,
@@ -30,14 +30,6 @@ from alignbench.sources.edit import (
 from alignbench.sources.links import PASS_UNITS, _pass_files
 from alignbench.sources.passes import considered_path, considered_text
 from alignbench.sources.tags import PHENOMENON_TAGS
-
-
-class SaveRefused(Exception):
-    """A save that wrote nothing: ``status`` 409 (conflict) or 422 (problems), ``body`` for the page."""
-
-    def __init__(self, status: int, body: dict[str, Any]):
-        super().__init__(body.get("message", ""))
-        self.status, self.body = status, body
 
 
 @dataclass
@@ -197,14 +189,21 @@ class Session:
         changes = {articles_path: with_kept_ranges(articles_text, payload.get("kept_ranges") or {}).encode("utf-8")}
         if claims or self.read(claims_path) is not None:
             changes[claims_path] = claims_text(claims).encode("utf-8")
-        if self.other_work() and any(self.read(k) != v for k, v in changes.items()):
-            raise SaveRefused(
-                422,
-                {
-                    "problems": [{"message": f"the claims and kept ranges are fixed: {'; '.join(self.other_work())}"}],
-                    "message": "nothing was saved",
-                },
-            )
+        if self.other_work():  # compared by content: a hand-formatted file is not "changed" by being re-serialised
+            same_claims = claims == self.rows(claims_path)
+            same_ranges = changes[articles_path].decode("utf-8") == articles_text
+            if not (same_claims and same_ranges):
+                raise SaveRefused(
+                    422,
+                    {
+                        "problems": [
+                            {"message": f"the claims and kept ranges are fixed: {'; '.join(self.other_work())}"}
+                        ],
+                        "message": "nothing was saved",
+                    },
+                )
+            del changes[articles_path]
+            changes.pop(claims_path, None)
         pass_path = self.pass_file(self.pass_name or "")
         if links or self.read(pass_path) is not None:
             changes[pass_path] = links_text(links).encode("utf-8")
@@ -221,41 +220,6 @@ class Session:
 
 def _sorted_links(links: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return sorted(links, key=lambda x: (x["claim_a"], x["claim_b"]))
-
-
-_WHERE = re.compile(r"^(?P<file>[^:]+?)(?::(?P<line>\d+))?: (?P<message>.*)$")
-#: Words of a problem message and the field they concern (the first match wins).
-_FIELDS = (
-    ("kept range", "kept_ranges"),
-    ("chrome", "kept_ranges"),
-    ("kept_ranges", "kept_ranges"),
-    ("span", "span"),
-    ("overlaps", "span"),
-    ("text ", "text"),
-    ("claim_id", "claim_id"),
-    ("rationale", "rationale"),
-    ("tag", "tags"),
-    ("relation", "relation"),
-    ("statement", "statement"),
-    ("considered", "considered"),
-    ("unknown claim", "claim ids"),
-)
-
-
-def describe(problem: str, owners: dict[str, list]) -> dict[str, Any]:
-    """A validate problem as the page shows it: the file and line, and the claim, link or article
-    on that line with the field the message concerns."""
-    match = _WHERE.match(problem)
-    if not match:
-        return {"message": problem}
-    out: dict[str, Any] = {"file": match["file"], "line": int(match["line"]) if match["line"] else None}
-    out["message"] = match["message"]
-    rows = owners.get(match["file"], [])
-    if out["line"] is not None and 0 < out["line"] <= len(rows):
-        out["kind"], out["id"] = rows[out["line"] - 1]
-    lowered = match["message"].lower()
-    out["field"] = next((f for word, f in _FIELDS if word in lowered), None)
-    return out
 
 
 def open_session(
