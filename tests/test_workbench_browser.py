@@ -235,3 +235,59 @@ def test_a_save_that_conflicts_with_the_disk_is_refused_and_the_work_survives(tm
         assert page.evaluate("document.body.dataset.restored") == "1"
         wait_state(page, "claims", "1")
         assert page.errors == []
+
+
+def test_claims_are_edited_by_hand_and_proposals_wait_for_a_person(tmp_path):
+    root = make_tree(tmp_path)
+    with workbench(root, "--pass", "ann1") as server, browser_page() as page:
+        page.goto(server.url)
+        wait_state(page, "ready", "1")
+        page.keyboard.press("2")
+        # proposals are shown, but none is a claim until it is accepted
+        page.get_by_role("button", name="Propose sentences").nth(1).click()
+        page.wait_for_selector(f'.text[data-article="{B}"] .seg.proposal')
+        proposals = page.locator(f'.text[data-article="{B}"] .seg.proposal')
+        count = proposals.count()
+        assert count >= 2 and page.evaluate("document.body.dataset.claims") == "0"
+        page.keyboard.press("Enter")  # accept the selected (first) proposal: B's headline
+        wait_state(page, "claims", "1")
+        for _ in range(count - 1):  # dismiss the others
+            page.keyboard.press("Delete")
+        assert proposals.count() == 0
+        assert page.evaluate("document.body.dataset.claims") == "1"
+        # split the headline claim at the cursor put after "Callow turns back"
+        headline = "Callow turns back after engine fire"
+        page.click(f'.text[data-article="{B}"] .seg.claim')
+        page.evaluate(
+            """(n) => { const seg = document.querySelector('.seg.claim.selected');
+                        getSelection().collapse(seg.firstChild, n); }""",
+            len("Callow turns back"),
+        )
+        page.keyboard.press("s")
+        wait_state(page, "claims", "2")
+        quotes = page.locator("ol.claims li .quote").all_inner_texts()
+        assert quotes == ["“Callow turns back”", "“after engine fire”"]
+        # merge them again, write a statement, then delete the claim
+        page.click(f'.text[data-article="{B}"] .seg.claim.first')
+        page.keyboard.press("m")
+        wait_state(page, "claims", "1")
+        assert page.locator("ol.claims li .quote").all_inner_texts() == [f"“{headline}”"]
+        page.fill("ol.claims li input", "The ferry Callow turned back after a fire in its engine.")
+        page.keyboard.press("Escape")
+        # report A still has the aggregator's line: the save is refused, naming the article and field
+        page.keyboard.press("Control+s")
+        wait_state(page, "refused", "422")
+        assert f"article {A} · kept_ranges: kept text still contains aggregator chrome" in page.inner_text("#problems")
+        page.keyboard.press("1")
+        select(page, A, "Get all your news in one place.\n")
+        page.keyboard.press("x")
+        page.keyboard.press("2")
+        page.keyboard.press("Control+s")
+        wait_state(page, "saved", "1")
+        (claim,) = jsonl(root / "annotations" / CLUSTER / "claims.jsonl")
+        assert (claim["start"], claim["end"], claim["text"]) == (0, len(headline), headline)
+        assert claim["statement"] == "The ferry Callow turned back after a fire in its engine."
+        page.click(f'.text[data-article="{B}"] .seg.claim')
+        page.keyboard.press("Delete")
+        wait_state(page, "claims", "0")
+        assert page.errors == []
