@@ -74,22 +74,24 @@ def _check_numbers(args: argparse.Namespace) -> None:
         _usage(f"--seed must be a non-negative integer below 2**63, got {seed}")
 
 
-def _check_output(output: str | None, *inputs: str | None) -> None:
-    """Refuse ``-o`` naming one of the command's inputs: called before any work is done."""
-    if output is not None:
-        from alignbench.fileio import check_output
+def _check_outputs(args: argparse.Namespace) -> None:
+    """Refuse an output that is any file the command reads (see :mod:`alignbench.commands.outputs`):
+    called before any work is done."""
+    from alignbench.commands.outputs import check_outputs
 
-        check_output(output, inputs)
+    check_outputs(args)
 
 
-def _emit(text: str, output: str | None) -> None:
+def _emit(data: str | bytes, output: str | None) -> None:
+    """Write a command's result: to stdout, or to ``-o FILE`` (``-`` is stdout; see ``fileio.output_writer``)."""
     if output is None:
-        sys.stdout.write(text)
+        sys.stdout.write(data) if isinstance(data, str) else sys.stdout.buffer.write(data)
         return
-    from alignbench.fileio import write_text_atomic
+    from alignbench.fileio import write_output
 
-    write_text_atomic(output, text)
-    print(f"wrote {output}", file=sys.stderr)
+    write_output(output, data)
+    if output != "-":
+        print(f"wrote {output}", file=sys.stderr)
 
 
 def _baselines_dir(args: argparse.Namespace) -> Path:

@@ -10,7 +10,7 @@ if TYPE_CHECKING:  # annotations only: start-up stays free of numpy and friends
     pass
 
 from alignbench.commands.common import (
-    _check_output,
+    _check_outputs,
     _emit,
     _load_gold,
 )
@@ -83,7 +83,7 @@ def _cmd_export_wa(args: argparse.Namespace) -> int:
     from alignbench.scoring.space import CandidateSpace
     from alignbench.views.wa import write_wa
 
-    _check_output(args.output, args.predictions)
+    _check_outputs(args)
     bench, dataset = _load_gold(args)
     if dataset.get("source_format") != "ists2016":
         raise DataError(

@@ -15,7 +15,7 @@ from alignbench.commands.common import (
     _baselines_dir,
     _check_eval_flags,
     _check_numbers,
-    _check_output,
+    _check_outputs,
     _emit,
     _load_gold,
     _metric_selection,
@@ -30,7 +30,7 @@ def _cmd_eval(args: argparse.Namespace) -> int:
     _check_eval_flags(args)
     _check_numbers(args)
     names = _metric_selection(args.metrics)
-    _check_output(args.output, args.predictions, args.config)
+    _check_outputs(args)
     split_given = args.split is not None
     args.split = args.split or "test"
     if args.aligner:
@@ -246,7 +246,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
     from alignbench.scoring.predictions import write_prediction_arrays
     from alignbench.scoring.space import CandidateSpace
 
-    _check_output(args.output, args.config)
+    _check_outputs(args)
     config = _run_config(args)
     get_aligner(config.aligner, **config.params)  # a bad name or parameter fails before any work
     bench, _ = _load_gold(args)
@@ -295,7 +295,7 @@ def _cmd_compare(args: argparse.Namespace) -> int:
     from alignbench.scoring.report import Report
     from alignbench.views.compare import format_comparison
 
-    _check_output(args.output, args.a, args.b)
+    _check_outputs(args)
     reports = []
     for name in (args.a, args.b):
         try:

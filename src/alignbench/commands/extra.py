@@ -14,7 +14,7 @@ from alignbench.commands.common import (
     RUN_FLAGS,
     _baselines_dir,
     _check_numbers,
-    _check_output,
+    _check_outputs,
     _emit,
     _load_gold,
     _run_config,
@@ -43,8 +43,10 @@ def _cmd_tune(args: argparse.Namespace) -> int:
 
     thresholds = parse_grid(args.thresholds, "--thresholds")
     equivalent_ats = parse_grid(args.equivalent_at_grid, "--equivalent-at-grid")
-    base, base_path = _tune_base(args)
-    _check_output(args.output, args.config, base_path)
+    base, _ = _tune_base(args)
+    if args.output == "-":
+        _usage("-o -: a config is named after its file (its stem); give a file name, e.g. -o mine.json")
+    _check_outputs(args)
     from alignbench.aligners import get_aligner
     from alignbench.dataset.load import available_splits
 
@@ -53,7 +55,7 @@ def _cmd_tune(args: argparse.Namespace) -> int:
     bench, dataset = _load_gold(args)
     objective = check_metric(args.objective or DEFAULT_OBJECTIVE, "--objective", dataset)
     tie_break = check_metric(args.tie_break, "--tie-break", dataset)
-    from alignbench.fileio import write_text_atomic
+    from alignbench.fileio import write_output
     from alignbench.runs.tune import config_text, tune
 
     result = tune(
@@ -73,7 +75,7 @@ def _cmd_tune(args: argparse.Namespace) -> int:
         equivalent_at=result.equivalent_at,
         threshold_origin=result.origin,
     )
-    write_text_atomic(args.output, config_text(config))
+    write_output(args.output, config_text(config))
     print(
         f"wrote {args.output}: threshold {result.threshold:g}, equivalent_at {result.equivalent_at:g} "
         f"({objective} {result.objective:.4f}, {tie_break} {result.tie_break:.4f} on {args.split}; "
@@ -91,7 +93,7 @@ def _cmd_agree(args: argparse.Namespace) -> int:
     if twice:
         _usage(f"two passes are named {twice[0]!r} (a pass is named by its file name): rename one")
     guidelines = Path(args.root) / "annotations" / "GUIDELINES.md"
-    _check_output(args.output, *args.passes, args.exclude, str(guidelines))
+    _check_outputs(args)
     from alignbench.scoring.agree import agreement
     from alignbench.sources.corpus import load_sources, with_pass_units
     from alignbench.views.agreement import format_agreement
@@ -118,10 +120,7 @@ def _explain_flags(args: argparse.Namespace) -> str | None:
             _usage(f"--curve {args.curve}: name a .pdf or .svg file, or give --format pdf|svg")
     elif fmt is not None and args.curve is None:
         _usage("--format sets the format of --curve FILE: give --curve")
-    for out in (args.output, args.curve):
-        _check_output(out, args.predictions, args.compare, args.config)
-    if args.output is not None and args.output == args.curve:
-        _usage("-o and --curve name the same file")
+    _check_outputs(args)
     return fmt
 
 
@@ -135,7 +134,6 @@ def _cmd_explain(args: argparse.Namespace) -> int:
         from alignbench.aligners import get_aligner
 
         get_aligner(config.aligner, **config.params)  # a bad name or parameter fails before any work
-    from alignbench.fileio import write_bytes_atomic, write_text_atomic
     from alignbench.runs import explain
     from alignbench.scoring.space import CandidateSpace
     from alignbench.views import explain as explain_view
@@ -150,9 +148,7 @@ def _cmd_explain(args: argparse.Namespace) -> int:
     if args.compare:
         runs.append(explain.prediction_run(args.compare, args.compare_system, bench, space, dataset, **options))
     if args.curve is not None:
-        write_bytes_atomic(args.curve, explain_view.curve_file(space, runs, fmt, args.split))
-        print(f"wrote {args.curve}", file=sys.stderr)
+        _emit(explain_view.curve_file(space, runs, fmt, args.split), args.curve)
     if args.output is not None:
-        write_text_atomic(args.output, explain_view.page(bench, space, runs, args.split))
-        print(f"wrote {args.output}", file=sys.stderr)
+        _emit(explain_view.page(bench, space, runs, args.split), args.output)
     return 0

@@ -386,15 +386,16 @@ WRITE_ROWS = 1 << 20
 
 def write_prediction_arrays(path: str | Path, space: CandidateSpace, preds: PredictionArrays) -> None:
     """Write prediction arrays as JSON Lines, atomically, in their order: the same bytes as
-    :func:`write_predictions` of the rows, without a Python object or ``json.dumps`` per row."""
-    from alignbench.fileio import atomic_writer
+    :func:`write_predictions` of the rows, without a Python object or ``json.dumps`` per row.
+    ``path`` is an output as ``alignbench run -o`` takes it (``-`` is stdout; see ``fileio.output_writer``)."""
+    from alignbench.fileio import output_writer
 
     bad = np.flatnonzero(~np.isfinite(preds.score))
     if bad.size:
         i = int(preds.index[bad[0]])
         a, b = space.claim_ids[space.cand_a[i]], space.claim_ids[space.cand_b[i]]
         raise DataError(f"{path}: non-finite score {float(preds.score[bad[0]])} for {a!r} - {b!r}")
-    with atomic_writer(path) as handle:
+    with output_writer(path) as handle:
         for start in range(0, len(preds.index), WRITE_ROWS):
             part = slice(start, start + WRITE_ROWS)
             index = preds.index[part]
