@@ -8,9 +8,11 @@ dataset card ``README.md``. Writing is deterministic (sorted rows, fixed writer 
   (Linux ``renameat2``), so a kill at any moment leaves the old folder or the new one; where the
   exchange is not available it renames twice and the next write restores the old folder if a kill
   fell between the two renames;
-- it replaces only a folder that alignbench wrote (a card with its marker plus Parquet files named
-  as it names them); any other file in the way is an error and nothing is touched;
-- with ``check`` it writes only the temporary folder and lists what differs from the target.
+- it records who wrote the folder and every file it wrote in the card (the manifest,
+  :mod:`alignbench.dataset.manifest`) and replaces only a folder whose every file is in the manifest
+  of a folder of its own kind; any other file in the way is an error and nothing is touched;
+- with ``check`` it writes only a folder in the system's temporary directory, lists what differs from
+  the target and touches nothing beside the target (not even the leftovers of killed writes).
 """
 
 from __future__ import annotations
@@ -19,13 +21,15 @@ import os
 import re
 import secrets
 import shutil
+import tempfile
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from alignbench.dataset.card import CARD_MARKERS
+from alignbench.dataset.manifest import CARD, PLAN, add_manifest, foreign_files, write_plan
 from alignbench.dataset.schema import CONFIGS, SPLIT, Extras, file_tag, parquet_path
 from alignbench.dataset.tables import tables
+from alignbench.fileio import pid_alive as _pid_alive
 from alignbench.progress import Steps
 from alignbench.records import Benchmark, DataError
 
@@ -69,20 +73,30 @@ def _write_dataset(
     step: Steps,
     extras: Extras | None,
     metadata: Mapping[str, str] | None,
+    written_by: str,
 ) -> None:
+    """Write the Parquet files and the card (with the manifest of what was written) into ``folder``,
+    which holds the plan of what is to be written while the files are written."""
     counts: dict[str, dict[str, int]] = {}  # split -> config -> rows
     splits = sorted(bench.splits() or [SPLIT], key=lambda s: (s != SPLIT, s))  # test first
+    tag = file_tag(version, content_hash)
+    planned = [CARD, *(parquet_path(config, tag, split) for config in CONFIGS for split in splits)]
+    write_plan(folder, written_by, planned)
     for config in CONFIGS:
         step(f"writing {config}")
         for split in splits:
-            path = folder / parquet_path(config, file_tag(version, content_hash), split)
+            path = folder / parquet_path(config, tag, split)
             path.parent.mkdir(parents=True, exist_ok=True)
             part = bench.split(split)
             counts.setdefault(split, {})[config] = _write_parquet(
                 path, tables(part, config, version, content_hash, split, extras, metadata)
             )
     step("writing the dataset card")
-    (folder / "README.md").write_text(card(counts), encoding="utf-8")
+    written = sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file() and p.name != PLAN)
+    (folder / CARD).write_text(add_manifest(card(counts), written_by, [CARD, *written]), encoding="utf-8")
+    if sorted(planned) != sorted([CARD, *written]):  # pragma: no cover - the plan and the writer disagree
+        raise RuntimeError(f"wrote {written}, planned {planned}")
+    (folder / PLAN).unlink()
 
 
 def _files(folder: Path) -> dict[str, str]:
@@ -155,59 +169,37 @@ def stale_files(built: Path, existing: Path) -> list[str]:
     return stale
 
 
-def foreign_files(folder: Path) -> list[str]:
-    """Files of ``folder`` that alignbench did not write (its card and its Parquet files)."""
-    foreign = []
-    for path in sorted(folder.rglob("*")):
-        name = path.relative_to(folder).as_posix()
-        if path.is_dir() and not path.is_symlink():
-            if "/" in name or name not in CONFIGS:
-                foreign.append(name + "/")
-            continue
-        if name == "README.md" and path.is_file() and not path.is_symlink():
-            try:
-                text = path.read_text(encoding="utf-8")
-                if any(marker in text for marker in CARD_MARKERS):
-                    continue
-            except (OSError, UnicodeDecodeError):
-                pass
-        elif _OWN_PARQUET.match(name) and path.is_file() and not path.is_symlink():
-            continue
-        foreign.append(name)
-    return [n for n in foreign if not (n.endswith("/") and any(f.startswith(n) for f in foreign if f != n))]
-
-
 def check_replaceable(out: Path, command: str = "alignbench build") -> None:
-    """Raise :class:`DataError` unless ``out`` is absent, empty, or a dataset folder alignbench wrote."""
+    """Raise :class:`DataError` unless ``out`` is absent, empty, or a dataset folder that ``command``
+    wrote (every file in it listed in its manifest)."""
+    from alignbench.dataset.manifest import read_manifest
+
     if out.is_symlink() or (out.exists() and not out.is_dir()):
         raise DataError(f"{out}: exists and is not a dataset folder; refusing to replace it (nothing was changed)")
     if not out.exists():
         return
-    foreign = foreign_files(out)
+    manifest = read_manifest(out)
+    if manifest is not None and manifest.written_by != command:
+        raise DataError(
+            f"{out}: is a dataset folder written by '{manifest.written_by}', not by '{command}'; refusing to "
+            "replace it (nothing was changed): choose an empty or new folder"
+        )
+    foreign = foreign_files(out, command)
     if foreign:
         more = f" and {len(foreign) - 1} more" if len(foreign) > 1 else ""
         raise DataError(
             f"{out}: holds {foreign[0]!r}{more}, which '{command}' did not write; refusing to replace "
-            f"the folder (nothing was changed): choose an empty or new --out folder"
+            f"the folder (nothing was changed): choose an empty or new folder"
         )
-
-
-def _pid_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 TEMP_NAME = r"\.{name}-(build|old)-(\d+)-[0-9a-f]+"
 
 
-def _recover(out: Path) -> None:
-    """Clean up after killed builds: restore ``out`` if a kill fell between two renames, and remove
-    the temporary folders of dead builds (only if they hold nothing but build output)."""
+def _recover(out: Path, command: str = "alignbench build") -> None:
+    """Clean up after killed writes of ``out`` by ``command``: restore ``out`` if a kill fell between
+    two renames, and remove the temporary folders of dead writers (only if they hold nothing but what
+    such a writer wrote or planned to write)."""
     pattern = re.compile("^" + TEMP_NAME.format(name=re.escape(out.name)) + "$")
     if not out.parent.is_dir():
         return
@@ -215,7 +207,7 @@ def _recover(out: Path) -> None:
         match = pattern.match(path.name)
         if not match or not path.is_dir() or path.is_symlink() or _pid_alive(int(match.group(2))):
             continue
-        if foreign_files(path):
+        if foreign_files(path, command, temporary=True):
             continue  # not only ours: leave it for the user
         if match.group(1) == "old" and not out.exists():
             os.replace(path, out)
@@ -263,18 +255,21 @@ def write_folder(
 
     out = Path(out)
     step = step if step is not None else Steps(WRITE_STEPS, False)
-    if not check:
-        check_replaceable(out, command)
-    _recover(out)
+    if check:  # touch nothing beside the target: the comparison is built elsewhere
+        with tempfile.TemporaryDirectory(prefix="alignbench-check-") as scratch:
+            tmp = Path(scratch) / out.name
+            tmp.mkdir()
+            _write_dataset(bench, tmp, version, content_hash, card, step, extras, metadata, command)
+            step(f"comparing with {out}")
+            return stale_files(tmp, out)
+    check_replaceable(out, command)
+    _recover(out, command)
     out.parent.mkdir(parents=True, exist_ok=True)
     token = secrets.token_hex(4)
     tmp = out.parent / f".{out.name}-build-{os.getpid()}-{token}"
     tmp.mkdir()
     try:
-        _write_dataset(bench, tmp, version, content_hash, card, step, extras, metadata)
-        if check:
-            step(f"comparing with {out}")
-            return stale_files(tmp, out)
+        _write_dataset(bench, tmp, version, content_hash, card, step, extras, metadata, command)
         step(f"replacing {out}")
         mode = (out.stat().st_mode & 0o7777) if out.is_dir() else umask_mode(0o777)
         os.chmod(tmp, mode)
