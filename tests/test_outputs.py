@@ -194,6 +194,17 @@ def test_a_character_device_is_written_in_place_not_replaced(preds, tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["null", "p.jsonl"]  # no temporary file left
 
 
+def test_a_block_device_is_refused(preds, tmp_path, capsys):
+    node = tmp_path / "disk"
+    try:
+        os.mknod(node, stat.S_IFBLK | 0o600, os.makedev(7, 0))  # a node only: nothing is opened
+    except OSError:
+        pytest.skip("cannot make a block device node here (not root)")
+    assert main(["eval", "--predictions", str(preds), "--resamples", "0", "-o", str(node)]) == 2
+    assert "is a block device or socket" in capsys.readouterr().err
+    assert stat.S_ISBLK(os.stat(node).st_mode)
+
+
 def test_dev_stdout_into_a_pipe(preds, tmp_path):
     expected = _report(preds, tmp_path)
     argv = ["eval", "--predictions", str(preds), "--resamples", "0", "-o", "/dev/stdout"]
