@@ -17,8 +17,8 @@ import pytest
 from conftest import CLUSTER, ROOT
 from ists_fixture import write_full_release
 
-import alignbench.baselines as baselines_module
 import alignbench.dataset.load as load_module
+import alignbench.runs.baselines as baselines_module
 from alignbench.cli import main
 
 GOOD = {"claim_a": "wonsan-a-010", "claim_b": "wonsan-b-009", "score": 0.9, "label": "contradiction"}

@@ -51,7 +51,7 @@ def dataset_files(data: str | None) -> Iterator[Path]:
 def config_files(args: argparse.Namespace) -> Iterator[Path]:
     """The run configs a command reads: ``--config FILE``, else the committed config that
     ``--aligner NAME`` (or ``run``/``tune`` NAME) starts from; for ``eval --baselines``, every one."""
-    from alignbench.baselines import default_baselines_dir
+    from alignbench.runs.baselines import default_baselines_dir
 
     given = getattr(args, "baselines_dir", None)
     configs = (Path(given) if given else default_baselines_dir()) / "configs"
