@@ -663,6 +663,72 @@ def test_bad_tags(sources, capsys, tags, message):
     assert_one_problem(err, f"{LINKS}:{line}: {message}")
 
 
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        # wonsan-b-002 lies in wonsan-b's headline, wonsan-b-005 in its body; wonsan-a has no title
+        (
+            {"tags": ["direction"]},
+            "a claim of this link lies in its article's headline: add the tag 'headline-vs-body'",
+        ),
+        (
+            {"claim_b": "wonsan-b-005", "tags": ["headline-vs-body", "direction"]},
+            "tag 'headline-vs-body' but neither claim lies in its article's headline (the title line)",
+        ),
+        (
+            {"relation": "contradiction", "tags": ["headline-vs-body", "overlap-different-fact"]},
+            "tag 'overlap-different-fact' cannot go with relation 'contradiction': "
+            "it marks claims about a different fact or aspect, which only a 'related' link joins",
+        ),
+        (
+            {"relation": "equivalent", "tags": ["headline-vs-body", "attribution-different"]},
+            "tag 'attribution-different' cannot go with relation 'equivalent': "
+            "content from different sources is 'related', whether it agrees or conflicts (G4.9)",
+        ),
+        (
+            {"relation": "a_more_specific", "tags": ["headline-vs-body", "range-disjoint"]},
+            "tag 'range-disjoint' cannot go with relation 'a_more_specific': "
+            "values that share nothing cannot entail each other (G4.1)",
+        ),
+        (
+            {"relation": "b_more_specific", "tags": ["headline-vs-body", "range-overlap"]},
+            "tag 'range-overlap' cannot go with relation 'b_more_specific': "
+            "of two ranges that overlap without nesting neither entails the other (G4.1)",
+        ),
+        (
+            {"relation": "equivalent", "tags": ["headline-vs-body", "range-nested"]},
+            "tag 'range-nested' cannot go with relation 'equivalent': a range strictly inside another is not the same range (G4.1)",
+        ),
+        (
+            {"tags": ["headline-vs-body", "range-nested", "range-overlap"]},
+            "tags 'range-nested' and 'range-overlap' exclude each other: keep the one that fits the pair",
+        ),
+        (
+            {"tags": ["attribution-different", "headline-vs-body", "attribution-same"]},
+            "tags 'attribution-different' and 'attribution-same' exclude each other: keep the one that fits the pair",
+        ),
+        (
+            {"tags": ["headline-vs-body", "update-over-time"]},
+            "tag 'update-over-time' needs both articles to carry a 'published' date (G4.12 compares their times)",
+        ),
+    ],
+)
+def test_tags_that_break_a_rule_of_tags_md(sources, capsys, changes, message):
+    line = append_line(sources / LINKS, tagged_link(**changes))
+    status, _, err = run_validate(sources, capsys)
+    assert status == 1
+    assert_one_problem(err, f"{LINKS}:{line}: {message}")
+
+
+def test_tags_that_fit_their_rules_pass(sources, capsys):
+    for number in (1, 2):  # both seed articles dated, so an update can be tagged
+        edit_line(sources / ARTICLES, number, lambda r: r.update(published="2019-05-04"))
+    append_line(sources / LINKS, tagged_link(tags=["headline-vs-body", "update-over-time", "range-nested"]))
+    append_line(sources / LINKS, tagged_link(claim_b="wonsan-b-005", relation="contradiction", tags=["direction"]))
+    status, _, err = run_validate(sources, capsys)
+    assert (status, err) == (0, "")
+
+
 def test_tags_in_a_pass_are_checked(sources, capsys):
     path = sources / "annotations" / CLUSTER / "passes" / "t.jsonl"
     path.parent.mkdir(exist_ok=True)

@@ -29,7 +29,7 @@ from alignbench.sources.jsonl import (
     _unexpected,
     read_jsonl,
 )
-from alignbench.sources.tags import PHENOMENON_TAGS
+from alignbench.sources.tags import PHENOMENON_TAGS, tag_rule_problem
 
 ALIGNMENT_FIELDS: dict[str, tuple[type, ...]] = {
     "claim_a": _STR,
@@ -216,7 +216,12 @@ def _link_problem(
             f" (did you mean {hint!r}?)" if hint else f" (expected one of {', '.join(RELATIONS)})"
         )
     if "tags" in row:
-        problem = _tags_problem(row["tags"])
+        problem = _tags_problem(row["tags"]) or tag_rule_problem(
+            row["tags"],
+            relation,
+            headline=_in_headline(claims[a], art_a) or _in_headline(claims[b], art_b),
+            dated=art_a.published is not None and art_b.published is not None,
+        )
         if problem:
             return problem
     if not row["rationale"].strip() or "\n" in row["rationale"]:
@@ -227,6 +232,15 @@ def _link_problem(
     if key in seen:
         return f"duplicate link {shorten(a)} - {shorten(b)} (first at line {seen[key]})"
     return None
+
+
+def _in_headline(claim: Claim, article: Article) -> bool:
+    """Whether ``claim`` lies in its article's headline: the title, printed where the kept text starts."""
+    if not article.title or not article.kept_ranges:
+        return False
+    start = article.kept_ranges[0][0]
+    end = start + len(article.title)
+    return article.raw_text[start:end] == article.title and start <= claim.start and claim.end <= end
 
 
 def _tags_problem(tags: list) -> str | None:

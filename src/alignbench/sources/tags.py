@@ -39,3 +39,59 @@ PHENOMENON_TAGS: dict[str, str] = {
     "name-variant": "transliteration or spelling variants of one name (G4.7d)",
     "opinion": "a view, analysis or reaction compared with another claim (G4.15)",
 }
+
+
+#: Relations a tag cannot go with, because its definition in annotations/TAGS.md rules them out.
+EXCLUDED_RELATIONS: dict[str, tuple[frozenset[str], str]] = {
+    "overlap-different-fact": (
+        frozenset({"equivalent", "a_more_specific", "b_more_specific", "contradiction"}),
+        "it marks claims about a different fact or aspect, which only a 'related' link joins",
+    ),
+    "attribution-different": (
+        frozenset({"equivalent", "a_more_specific", "b_more_specific", "contradiction"}),
+        "content from different sources is 'related', whether it agrees or conflicts (G4.9)",
+    ),
+    "range-overlap": (
+        frozenset({"equivalent", "a_more_specific", "b_more_specific"}),
+        "of two ranges that overlap without nesting neither entails the other (G4.1)",
+    ),
+    "range-disjoint": (
+        frozenset({"equivalent", "a_more_specific", "b_more_specific"}),
+        "values that share nothing cannot entail each other (G4.1)",
+    ),
+    "range-nested": (
+        frozenset({"equivalent"}),
+        "a range strictly inside another is not the same range (G4.1)",
+    ),
+}
+
+#: Groups of tags of which a link carries at most one: each names one answer to the same question.
+EXCLUSIVE_TAGS: tuple[tuple[str, ...], ...] = (
+    ("range-nested", "range-overlap", "range-disjoint"),
+    ("attribution-same", "attribution-different"),
+)
+
+
+def tag_rule_problem(tags: list[str], relation: str, headline: bool, dated: bool) -> str | None:
+    """The first way a link's (known, unique) ``tags`` break a mechanical rule of TAGS.md, or None.
+
+    ``headline`` says whether one of the link's claims lies in its article's headline, ``dated``
+    whether both articles carry a ``published`` date. The rules: ``headline-vs-body`` exactly when a
+    claim is a headline claim; no tag with a relation its definition excludes; at most one tag of an
+    exclusive group; ``update-over-time`` only between dated reports (G4.12 compares their times).
+    """
+    if headline and "headline-vs-body" not in tags:
+        return "a claim of this link lies in its article's headline: add the tag 'headline-vs-body'"
+    if not headline and "headline-vs-body" in tags:
+        return "tag 'headline-vs-body' but neither claim lies in its article's headline (the title line)"
+    for tag in tags:
+        excluded, why = EXCLUDED_RELATIONS.get(tag, (frozenset(), ""))
+        if relation in excluded:
+            return f"tag {tag!r} cannot go with relation {relation!r}: {why}"
+    for group in EXCLUSIVE_TAGS:
+        found = [t for t in tags if t in group]
+        if len(found) > 1:
+            return f"tags {' and '.join(repr(t) for t in found)} exclude each other: keep the one that fits the pair"
+    if "update-over-time" in tags and not dated:
+        return "tag 'update-over-time' needs both articles to carry a 'published' date (G4.12 compares their times)"
+    return None
