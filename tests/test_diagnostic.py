@@ -104,3 +104,54 @@ def test_every_g4_rule_has_a_contradiction_and_a_non_contradiction(split):
                 cited[f"G4.{rule}"][x["relation"] == "contradiction"] += 1
     for rule, count in cited.items():
         assert count[True] >= 1 and count[False] >= 1, (rule, dict(count))
+
+
+def _review_rows(text: str, heading: str) -> list[list[str]]:
+    """The cells of the table rows naming a cluster in the section of the review that starts with ``heading``."""
+    section = text.split(f"\n## {heading}", 1)[1].split("\n## ", 1)[0]
+    return [
+        [c.strip() for c in line.strip("|").split("|")] for line in section.splitlines() if line.startswith("| diag-")
+    ]
+
+
+def test_v3_review_records_match_the_gold_and_the_datasheet():
+    """Every change listed in DIAGNOSTIC-v3-review.md is in the gold as listed, its totals are the
+    number of rows it lists, and DATASHEET.md quotes those totals (computed here, not typed)."""
+    review = (ROOT / "annotations" / "DIAGNOSTIC-v3-review.md").read_text(encoding="utf-8")
+    gold = {}
+    for folder in sorted((ROOT / "annotations").glob("diag-*")):
+        for x in _jsonl(folder / "alignments.jsonl"):
+            gold[(x["claim_a"], x["claim_b"])] = x
+
+    def key(cluster: str, link: str) -> tuple[str, str]:
+        prefix = cluster[: len("diag-000")]
+        a, b = (f"{prefix}-{part.strip()}" for part in link.split("/"))
+        return a, b
+
+    changed = _review_rows(review, "A. ")
+    for cluster, link, was, now, *_ in changed:
+        assert gold[key(cluster, link)]["relation"] == now != was, (cluster, link)
+    moved = _review_rows(review, "B. ")
+    added = [row for row in moved if row[2].startswith("added")]
+    removed = [row for row in moved if row[2].startswith("removed")]
+    assert len(added) + len(removed) == len(moved)
+    assert all(key(c, link) in gold for c, link, *_ in added)
+    assert not any(key(c, link) in gold for c, link, *_ in removed)
+    retagged = _review_rows(review, "D. ")
+    for cluster, link, relation, taken, given in retagged:
+        tags = set(gold[key(cluster, link)]["tags"])
+        assert gold[key(cluster, link)]["relation"] == relation
+        assert {t.strip("`") for t in given.split(", ") if t != "-"} <= tags, (cluster, link)
+        assert not {t.strip("`") for t in taken.split(", ") if t != "-"} & tags, (cluster, link)
+
+    totals = re.search(
+        r"Totals: \*\*(\d+) labels changed, (\d+) links? added, (\d+) links? removed, (\d+) links' tags", review
+    )
+    assert [int(n) for n in totals.groups()] == [len(changed), len(added), len(removed), len(retagged)]
+    datasheet = (ROOT / "DATASHEET.md").read_text(encoding="utf-8").split("## The diagnostic split", 1)[1]
+    section = " ".join(datasheet.split("\n## ", 1)[0].split())
+    assert f"{len(changed)} labels changed" in section
+    for (was, now), n in Counter((row[2], row[3]) for row in changed).items():
+        assert f"{n} {was} -> {now}" in section
+    assert f"{len(added)} link{'s' * (len(added) != 1)} added and {len(removed)} links removed" in section
+    assert f"the tags of {len(retagged)} links" in section
