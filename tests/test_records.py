@@ -1,13 +1,15 @@
-"""``Benchmark`` lookups: same answers as a scan, from indexes built once per instance."""
+"""``Benchmark`` lookups: same answers as a scan, from indexes built once per instance; texts shown in
+messages so that two different ones never look the same."""
 
 from __future__ import annotations
 
 import pickle
+import unicodedata
 
 import pytest
 from fixture import tiny_benchmark
 
-from alignbench.records import Benchmark
+from alignbench.records import Benchmark, normal_form_note, shown_text
 
 
 class CountingTuple(tuple):
@@ -54,3 +56,14 @@ def test_indexes_are_private_to_the_instance():
     copy = pickle.loads(pickle.dumps(bench))
     assert copy == bench and vars(copy) == {}  # the indexes are not pickled
     assert copy.claims_of("x") == bench.claims_of("x")
+
+
+NFC, NFD = "caf\u00e9", "cafe\u0301"  # the same word, one code point or two for the accented letter
+
+
+def test_shown_text_escapes_what_prints_as_nothing_or_as_another_letter() -> None:
+    assert unicodedata.normalize("NFC", NFD) == NFC
+    assert (shown_text(NFC), shown_text(NFD)) == ("'café'", "'cafe\\u0301'")
+    assert shown_text("a\u200bb c") == "'a\\u200bb c'"  # zero-width space; a plain space stays
+    assert normal_form_note(NFD, NFC) == " (the same letters in different Unicode normal forms: NFD vs NFC)"
+    assert normal_form_note("cafe", NFC) == normal_form_note(NFC, NFC) == ""

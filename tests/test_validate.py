@@ -776,3 +776,18 @@ def test_gold_of_a_cluster_with_passes_records_them(sources, capsys):
     status, _, err = run_validate(sources, capsys)
     assert status == 1
     assert_one_problem(err, f"{LINKS}:1: missing field 'adjudicated'")
+
+
+def test_a_claim_text_in_another_unicode_normal_form_is_shown_with_escapes() -> None:
+    from fixture import make_article
+
+    from alignbench.sources.corpus import _claim_problem
+
+    nfc, nfd = "caf\u00e9", "cafe\u0301"  # the same word, one code point or two for the accented letter
+    raw = f"The {nfc} opened."
+    article = make_article("a1")._replace(raw_text=raw, kept_ranges=((0, len(raw)),))
+    row = {"claim_id": "a1-1", "article_id": "a1", "start": 4, "end": 8, "text": nfd, "statement": None}
+    problem = _claim_problem(row, "c1", {"a1": article}, {}, {})
+    assert problem == (
+        "text 'cafe\\u0301' != raw_text[4:8] 'café' (the same letters in different Unicode normal forms: NFD vs NFC)"
+    )

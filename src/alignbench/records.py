@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import difflib
 import json
+import unicodedata
 from collections.abc import Iterable
 from functools import cached_property
 from typing import Any, NamedTuple
@@ -183,6 +184,34 @@ def shorten(value: object, width: int = 80) -> str:
     if len(text) > width:
         text = f"{text[: width - 20]}...({len(text)} chars)"
     return repr(text) if isinstance(value, str) else text
+
+
+#: Characters that a message cannot show as themselves: combining marks (NFD spells "é" as "e" and
+#: U+0301, which prints exactly like the one code point of NFC), format characters (zero-width
+#: space, byte-order mark, direction marks), spaces other than U+0020, and unassigned code points.
+_UNSEEN_CATEGORIES = frozenset({"Mn", "Me", "Cf", "Zs", "Zl", "Zp", "Cc", "Cs", "Co", "Cn"})
+
+
+def _escaped(char: str) -> str:
+    if char == " " or unicodedata.category(char) not in _UNSEEN_CATEGORIES:
+        return char
+    return f"\\u{ord(char):04x}" if ord(char) <= 0xFFFF else f"\\U{ord(char):08x}"
+
+
+def shown_text(value: str, width: int = 80) -> str:
+    """A text as :func:`shorten` shows it, with the characters that print as nothing or as another
+    character escaped (``'cafe\\u0301'``): for messages that put two texts side by side because
+    they differ, so that the difference can be seen."""
+    return "".join(map(_escaped, shorten(value, width)))
+
+
+def normal_form_note(a: str, b: str) -> str:
+    """``" (...)"`` saying that two different texts differ only in their Unicode normal form, else ``""``."""
+    if a == b or unicodedata.normalize("NFC", a) != unicodedata.normalize("NFC", b):
+        return ""
+    form = "NFC" if unicodedata.is_normalized("NFC", a) else "NFD" if unicodedata.is_normalized("NFD", a) else "mixed"
+    other = "NFC" if unicodedata.is_normalized("NFC", b) else "NFD" if unicodedata.is_normalized("NFD", b) else "mixed"
+    return f" (the same letters in different Unicode normal forms: {form} vs {other})"
 
 
 #: Values longer than this get no "did you mean" hint: difflib's time grows with their length, and

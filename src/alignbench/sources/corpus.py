@@ -37,7 +37,9 @@ from alignbench.records import (
     Benchmark,
     Claim,
     DataError,
+    normal_form_note,
     shorten,
+    shown_text,
 )
 from alignbench.sources.articles import CLUSTER_FILE, _read_articles
 from alignbench.sources.jsonl import (
@@ -298,7 +300,9 @@ def _claim_problem(
     if raw[start:end] != quote:
         found = raw.find(quote)
         hint = f"; the quote occurs at [{found}, {found + len(quote)}]" if found >= 0 else ""
-        return f"text {shorten(quote)} != raw_text[{start}:{end}] {shorten(raw[start:end])}{hint}"
+        span_text = raw[start:end]
+        note = normal_form_note(quote, span_text)
+        return f"text {shown_text(quote)} != raw_text[{start}:{end}] {shown_text(span_text)}{note}{hint}"
     if quote != quote.strip():
         return "span starts or ends with whitespace"
     if not any(s <= start and end <= e for s, e in article.kept_ranges):
