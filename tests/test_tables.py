@@ -143,3 +143,28 @@ def test_buffer_built_tables_equal_from_pylist():
     ]
     assert table_from_rows(rows, schema).equals(pa.Table.from_pylist(rows, schema=schema))
     assert table_from_rows([], schema).equals(pa.Table.from_pylist([], schema=schema))
+
+
+def _row_bytes(table: pa.Table) -> list[int]:
+    """UTF-8 bytes of the string columns of each row of ``pairs``, counted from the Python values."""
+    names = [f.name for f in table.schema if f.type == pa.string()]
+    rows = table.select(names).to_pylist()
+    return [sum(len(v.encode("utf-8")) for v in row.values() if v is not None) for row in rows]
+
+
+@pytest.mark.parametrize("budget", [1, 40, 100, 250, 10_000])
+def test_slices_end_before_their_strings_pass_the_byte_budget(budget):
+    bench = two_clusters()
+    reference = reference_pairs(bench)
+    sizes = _row_bytes(reference)
+    parts = list(pairs_tables(bench, VERSION, HASH, chunk_bytes=budget))
+    assert pa.concat_tables(parts).equals(reference, check_metadata=True)
+    start = 0
+    for part in parts:
+        mine = sizes[start : start + part.num_rows]
+        assert part.num_rows >= 1
+        assert sum(mine) <= budget or part.num_rows == 1  # within the budget, or one row alone
+        if start + part.num_rows < len(sizes):  # greedy: the next row would not have fitted
+            assert sum(mine) + sizes[start + part.num_rows] > budget
+        start += part.num_rows
+    assert start == len(sizes)

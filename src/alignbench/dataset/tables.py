@@ -5,7 +5,9 @@
 numpy index arrays: row i pairs claim ``ia[i]`` with claim ``ib[i]`` (positions in
 ``bench.claims``), and each column is a ``take`` of a per-claim Arrow array. It comes in slices of
 at most ``PAIRS_CHUNK_ROWS`` rows, so that a writer never holds more than one Parquet row group of
-materialised strings.
+materialised strings, and of at most ``PAIRS_CHUNK_BYTES`` bytes of strings: a cluster whose
+articles have many claims and long sentences (1,000 chunks a side: a million rows repeating a
+6 kB context) would otherwise make a slice too big for an Arrow string array (2 GiB).
 """
 
 from __future__ import annotations
@@ -24,6 +26,9 @@ if TYPE_CHECKING:
 #: Rows per slice of ``pairs``: pyarrow's default Parquet row group length, so that writing the
 #: slices one by one gives the same row groups as writing the whole table at once.
 PAIRS_CHUNK_ROWS = 1024 * 1024
+#: Bytes of strings (all string columns together) per slice of ``pairs`` at most, unless one row
+#: alone holds more: half the 2 GiB an Arrow string array can hold, and a bound on memory.
+PAIRS_CHUNK_BYTES = 1 << 30
 
 
 #: The key of a record in :class:`~alignbench.dataset.schema.ExtraColumns` values, by config.
@@ -136,6 +141,21 @@ def _tags_column(tags: dict[int, tuple[str, ...]], start: int, stop: int) -> pa.
     return pa.ListArray.from_arrays(offsets, strings([t for r in rows for t in tags[r]]), type=pa.list_(pa.string()))
 
 
+def _slice_stops(row_bytes: np.ndarray, chunk_rows: int, chunk_bytes: int) -> list[int]:
+    """Where each slice of rows ends: after ``chunk_rows`` rows, or sooner where the rows' bytes
+    would pass ``chunk_bytes`` (a slice holds at least one row)."""
+    import numpy as np
+
+    ends = np.cumsum(row_bytes, dtype=np.int64)
+    stops, start, n = [], 0, len(row_bytes)
+    while start < n:
+        before = int(ends[start - 1]) if start else 0
+        stop = min(start + chunk_rows, int(np.searchsorted(ends, before + chunk_bytes, side="right")), n)
+        stops.append(max(stop, start + 1))
+        start = stops[-1]
+    return stops or [0]
+
+
 def pairs_tables(
     bench: Benchmark,
     version: str,
@@ -143,9 +163,12 @@ def pairs_tables(
     chunk_rows: int = PAIRS_CHUNK_ROWS,
     split: str = SPLIT,
     metadata: Mapping[str, str] | None = None,
+    chunk_bytes: int | None = None,
 ) -> Iterator[pa.Table]:
-    """The ``pairs`` config in consecutive slices of at most ``chunk_rows`` rows (at least one
-    slice, empty if there are no pairs, as ``pq.write_table`` writes one empty row group then)."""
+    """The ``pairs`` config in consecutive slices of at most ``chunk_rows`` rows and ``chunk_bytes``
+    bytes of strings (default :data:`PAIRS_CHUNK_BYTES`); at least one slice, empty if there are no
+    pairs, as ``pq.write_table`` writes one empty row group then."""
+    import numpy as np
     import pyarrow as pa
 
     schema = arrow_schema("pairs", version, content_hash, split, metadata=metadata)
@@ -159,8 +182,15 @@ def pairs_tables(
     }
     col = {name: strings(values) for name, values in per_claim.items()}
     ia, ib, labels, tags = _pair_layout(bench)
-    for start in range(0, max(len(ia), 1), chunk_rows):
-        a, b = numbers(ia[start : start + chunk_rows], pa.int64()), numbers(ib[start : start + chunk_rows], pa.int64())
+    size = {
+        name: np.diff(np.frombuffer(array.buffers()[1], dtype=np.int32)[: len(array) + 1]).astype(np.int64)
+        for name, array in col.items()  # (bytes of each claim's string: the steps of its offsets)
+    }
+    side_a = size["cluster_id"] + size["article"] + size["claim"] + size["text"] + size["context"]
+    side_b = side_a - size["cluster_id"]
+    stops = _slice_stops(side_a[ia] + side_b[ib], chunk_rows, PAIRS_CHUNK_BYTES if chunk_bytes is None else chunk_bytes)
+    for start, stop in zip([0, *stops[:-1]], stops, strict=True):
+        a, b = numbers(ia[start:stop], pa.int64()), numbers(ib[start:stop], pa.int64())
         columns = [
             col["cluster_id"].take(a),
             col["article"].take(a),
@@ -171,8 +201,8 @@ def pairs_tables(
             col["text"].take(b),
             col["context"].take(a),
             col["context"].take(b),
-            numbers(labels[start : start + chunk_rows], pa.int64()),
-            _tags_column(tags, start, min(start + chunk_rows, len(ia))),
+            numbers(labels[start:stop], pa.int64()),
+            _tags_column(tags, start, stop),
         ]
         part = pa.Table.from_arrays(columns, schema=schema)
         del columns, a, b
