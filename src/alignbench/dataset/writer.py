@@ -231,6 +231,86 @@ def _swap_in(tmp: Path, out: Path, token: str) -> None:
     shutil.rmtree(old)
 
 
+def stage_folder(
+    bench: Benchmark,
+    out: str | Path,
+    *,
+    version: str,
+    content_hash: str,
+    card: CardWriter,
+    extras: Extras | None = None,
+    metadata: Mapping[str, str] | None = None,
+    step: Steps | None = None,
+    command: str = "alignbench build",
+) -> Path:
+    """Write ``bench`` into a new temporary folder beside ``out`` and return it (the first half of
+    :func:`write_folder`); on any failure the temporary folder is removed. ``out`` is not touched:
+    :func:`swap_in` makes the folder ``out``, or the caller removes it."""
+    out = Path(out)
+    step = step if step is not None else Steps(WRITE_STEPS, False)
+    _recover(out, command)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out.parent / f".{out.name}-build-{os.getpid()}-{secrets.token_hex(4)}"
+    tmp.mkdir()
+    try:
+        _write_dataset(bench, tmp, version, content_hash, card, step, extras, metadata, command)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return tmp
+
+
+def _adopt_mode(tmp: Path, out: Path) -> None:
+    """Give ``tmp`` the mode of the folder ``out`` it is to replace (a new folder's, if none)."""
+    from alignbench.fileio import umask_mode
+
+    os.chmod(tmp, (out.stat().st_mode & 0o7777) if out.is_dir() else umask_mode(0o777))
+
+
+def swap_in(tmp: Path, out: Path) -> None:
+    """Make the staged folder ``tmp`` (:func:`stage_folder`) the folder ``out``, keeping the mode of
+    the folder it replaces; the old ``out`` survives a kill at any moment."""
+    _adopt_mode(tmp, out)
+    _swap_in(tmp, out, secrets.token_hex(4))
+
+
+def swap_in_all(staged: list[tuple[Path, Path]]) -> None:
+    """Make each staged folder ``tmp`` its ``out``, for every ``(tmp, out)``, as one unit as far as
+    the file system allows: the old folders are kept aside until every swap is done, and if one
+    swap fails, those done are swapped back, so a failure leaves all the old folders or all the
+    new ones. (A kill between two swaps can still leave some new and some old folders: there is
+    no atomic rename of several folders.) A staged folder that is not swapped in stays for the
+    caller to remove."""
+    from alignbench.fileio import exchange
+
+    done: list[tuple[Path, Path, Path | None]] = []  # (tmp, out, where the old out is now)
+    try:
+        for tmp, out in staged:
+            _adopt_mode(tmp, out)
+            if not out.exists():
+                os.replace(tmp, out)
+                done.append((tmp, out, None))
+            elif exchange(tmp, out):
+                done.append((tmp, out, tmp))  # tmp now holds the old folder
+            else:
+                old = out.parent / f".{out.name}-old-{os.getpid()}-{secrets.token_hex(4)}"
+                os.replace(out, old)  # a kill here leaves `old`: _recover puts it back
+                os.replace(tmp, out)
+                done.append((tmp, out, old))
+    except BaseException:
+        for tmp, out, old in reversed(done):
+            if old == tmp:
+                exchange(tmp, out)
+            else:
+                os.replace(out, tmp)
+                if old is not None:
+                    os.replace(old, out)
+        raise
+    for _, _, old in done:
+        if old is not None:
+            shutil.rmtree(old)
+
+
 def write_folder(
     bench: Benchmark,
     out: str | Path,
@@ -251,8 +331,6 @@ def write_folder(
     (empty after a write). Raises :class:`DataError` when ``out`` holds files that alignbench did
     not write (``command`` names the command in the message); then nothing is written.
     """
-    from alignbench.fileio import umask_mode
-
     out = Path(out)
     step = step if step is not None else Steps(WRITE_STEPS, False)
     if check:  # touch nothing beside the target: the comparison is built elsewhere
@@ -263,17 +341,20 @@ def write_folder(
             step(f"comparing with {out}")
             return stale_files(tmp, out)
     check_replaceable(out, command)
-    _recover(out, command)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    token = secrets.token_hex(4)
-    tmp = out.parent / f".{out.name}-build-{os.getpid()}-{token}"
-    tmp.mkdir()
+    tmp = stage_folder(
+        bench,
+        out,
+        version=version,
+        content_hash=content_hash,
+        card=card,
+        extras=extras,
+        metadata=metadata,
+        step=step,
+        command=command,
+    )
     try:
-        _write_dataset(bench, tmp, version, content_hash, card, step, extras, metadata, command)
         step(f"replacing {out}")
-        mode = (out.stat().st_mode & 0o7777) if out.is_dir() else umask_mode(0o777)
-        os.chmod(tmp, mode)
-        _swap_in(tmp, out, token)
+        swap_in(tmp, out)
         return []
     finally:
         if tmp.exists():
