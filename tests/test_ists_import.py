@@ -9,7 +9,8 @@ import pytest
 from ists_fixture import BASE, CHUNKS1, CHUNKS2, WA, write_release
 
 from alignbench.records import DataError
-from alignbench.sources.importers.ists2016 import check_checksums, read_split
+from alignbench.sources.importers.files import check_checksums
+from alignbench.sources.importers.ists2016 import read_split
 from alignbench.sources.importers.wa import parse_chunk_line, parse_wa
 from alignbench.sources.jsonl import ID_PATTERN
 
@@ -112,7 +113,9 @@ def test_lenient_token_lines_and_noali_scores_are_warnings() -> None:
 
 def test_token_list_differing_from_the_sentence_is_a_warning_and_the_sentence_wins() -> None:
     wa = parse_wa(WA.replace("2 brown :", "2 green :"), "f.wa")
-    assert wa.warnings == ("f.wa:16: <translation> token list differs from the '// ' line; the '// ' line is used",)
+    assert wa.warnings == (
+        "f.wa:16: <translation> token list differs from the '// ' line (token 2 is 'green' vs 'brown'); the '// ' line is used",
+    )
     assert wa.pairs[0].tokens(2)[1] == "brown"
 
 
@@ -154,7 +157,7 @@ def test_chunk_file_faults_are_repaired_and_reported(tmp_path: Path) -> None:
     split = read_split(write_release(tmp_path, chunks1=chunks1), "headlines", "train")
     name = f"{tmp_path}/{BASE}.sent1.chunk.txt"
     assert split.warnings == (
-        f"{name}:1: tokens [8] differ from sentence 1 of {tmp_path}/{BASE}.wa:1; chunks taken by token position",
+        f"{name}:1: tokens [8] differ from sentence 1 of {tmp_path}/{BASE}.wa:1 (token 8 is 'dog.' vs 'dog'); chunks taken by token position",
         f"{name}:2: bracket glued to a token (3 characters); split off",
         f"{name}:2: tokens 3-3 are outside brackets; made one chunk",
     )

@@ -10,10 +10,10 @@ from ists_fixture import write_release
 
 from alignbench.records import DataError
 from alignbench.scoring.ists import ChunkLink, chunk_links, f1_ali, f1_type, pair_sentences, score
+from alignbench.sources.importers.files import check_checksums
 from alignbench.sources.importers.ists2016 import (
     EXPECTED_PAIRS,
     RELEASE_FILES,
-    check_checksums,
     links_from_wa,
     read_release,
     read_split,

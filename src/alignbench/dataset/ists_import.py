@@ -15,20 +15,23 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import os
 import re
+import shutil
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from alignbench._version import __version__
 from alignbench.dataset.schema import ExtraColumns
+from alignbench.dataset.writer import check_replaceable
 from alignbench.progress import Steps, on_terminal
 from alignbench.records import Benchmark, DataError
+from alignbench.sources.importers.files import ReleaseFileError, check_checksums, release_file_sha256
 from alignbench.sources.importers.ists2016 import (
     RELEASE_FILES,
     SPLITS,
     SUBSETS,
     IstsSplit,
-    check_checksums,
     read_release,
 )
 
@@ -73,7 +76,10 @@ def release_hash(root: str | Path, subset: str) -> str:
     digest = hashlib.sha256()
     for name in release_files(subset):
         digest.update(name.encode("utf-8") + b"\0")
-        digest.update(hashlib.sha256((Path(root) / name).read_bytes()).digest())
+        try:
+            digest.update(bytes.fromhex(release_file_sha256(root, name)))
+        except ReleaseFileError as err:  # (changed since it was read)
+            raise DataError(err.where(str(Path(root) / name))) from None
     return digest.hexdigest()
 
 
@@ -108,13 +114,21 @@ def _concerning(sums: list[str], subset: str) -> list[str]:
 def check_out(out: Path) -> None:
     """Raise a one-line :class:`DataError` unless ``out`` is absent, empty, or holds only folders
     that an import wrote (``headlines``... and the writer's temporary folders)."""
-    from alignbench.dataset.writer import check_replaceable
-
-    if out.is_symlink() or (out.exists() and not out.is_dir()):
+    if out.is_symlink():
+        target = os.readlink(out)
+        raise DataError(
+            f"{out}: is a symbolic link (to {target}); refusing to write through it (nothing was changed): "
+            "give the folder it points to, or a new -o folder"
+        )
+    if out.exists() and not out.is_dir():
         raise DataError(f"{out}: exists and is not a folder; refusing to write there (nothing was changed)")
     if not out.exists():
         return
-    foreign = sorted(p.name for p in out.iterdir() if not ((p.name in SUBSETS or _TEMP.match(p.name)) and p.is_dir()))
+    foreign = sorted(
+        p.name + (" (a symbolic link)" if p.is_symlink() else "")
+        for p in out.iterdir()
+        if not ((p.name in SUBSETS or _TEMP.match(p.name)) and p.is_dir() and not p.is_symlink())
+    )
     if foreign:
         more = f" and {len(foreign) - 1} more" if len(foreign) > 1 else ""
         raise DataError(
@@ -126,17 +140,99 @@ def check_out(out: Path) -> None:
             check_replaceable(out / subset, COMMAND)
 
 
+class _Subset(NamedTuple):
+    """One subset ready to write: its records and what :func:`write_folder` needs besides."""
+
+    name: str
+    bench: Benchmark
+    options: dict[str, Any]
+
+
+def _prepare(src: Path, release: dict[tuple[str, str], IstsSplit], sums: list[str]) -> tuple[list[_Subset], list[str]]:
+    """Every subset's records, card and extras (nothing written), and the warnings in order."""
+    from alignbench.dataset.ists_card import ists_card
+
+    prepared, warnings = [], [*sums]
+    for subset in SUBSETS:
+        splits = [release[subset, split] for split in SPLITS]
+        found = [w for s in splits for w in s.warnings]
+        warnings += found
+        bench, extra = subset_records(splits)
+        content_hash = release_hash(src, subset)
+        card_warnings = [relative(w, src) for w in (*_concerning(sums, subset), *found)]
+        card = functools.partial(
+            ists_card,
+            subset,
+            splits,
+            version=__version__,
+            content_hash=content_hash,
+            warnings=card_warnings,
+            extra=extra,
+        )
+        options = {
+            "version": __version__,
+            "content_hash": content_hash,
+            "card": card,
+            "extras": {"alignments": extra},
+            "metadata": {"source_format": SOURCE_FORMAT, "subset": subset},
+        }
+        prepared.append(_Subset(subset, bench, options))
+    return prepared, warnings
+
+
+def _missing_top(path: Path) -> Path | None:
+    """The outermost folder of ``path`` and its parents that does not exist (None if ``path`` does)."""
+    top = None
+    while not os.path.lexists(path):
+        top, path = path, path.parent
+    return top
+
+
+def _write_all(out: Path, subsets: list[_Subset], step: Steps) -> None:
+    """Write every subset folder into a temporary folder first, then swap them all in
+    (:func:`~alignbench.dataset.writer.swap_in_all`). On a failure nothing of ``out`` changes:
+    the temporary folders go, and so do the folders this call created for ``out``."""
+    from alignbench.dataset.writer import stage_folder, swap_in_all
+
+    created = _missing_top(out)
+    staged: list[tuple[Path, Path]] = []
+    try:
+        for subset in subsets:
+            staged.append(
+                (stage_folder(subset.bench, out / subset.name, step=step, **subset.options), out / subset.name)
+            )
+        step(f"replacing the subset folders of {out}")
+        for subset in subsets:  # (they could have changed while the new ones were written)
+            check_replaceable(out / subset.name, COMMAND)
+        swap_in_all(staged)
+    except BaseException:
+        for tmp, _ in staged:
+            shutil.rmtree(tmp, ignore_errors=True)
+        if created is not None:
+            folder = out
+            while True:  # only empty folders: whatever someone else put there stays
+                try:
+                    folder.rmdir()
+                except OSError:
+                    break
+                if folder == created:
+                    break
+                folder = folder.parent
+        raise
+
+
 def import_ists2016(
     src: str | Path, out: str | Path, *, check: bool = False, progress: bool | None = None
 ) -> ImportResult:
     """Import the release at ``src`` into ``out`` (one folder per subset); with ``check``, only
     compare with what is there.
 
+    Every subset is read and written to a temporary folder before any folder of ``out`` is
+    replaced; then all are swapped in (see :func:`~alignbench.dataset.writer.swap_in_all`).
     Raises :class:`DataError` listing every error of the release, or when ``out`` holds files that
-    an import did not write (then nothing is written). Checksum mismatches and the release's
-    repaired faults are warnings: returned, and listed in each folder's card.
+    an import did not write; then nothing in ``out`` is changed. Checksum mismatches and the
+    release's repaired faults are warnings: returned, and listed in each folder's card.
     """
-    from alignbench.dataset.ists_card import ists_card
     from alignbench.dataset.writer import WRITE_STEPS, write_folder
 
     src, out = Path(src), Path(out)
@@ -144,50 +240,28 @@ def import_ists2016(
         raise DataError(f"{src}: no such folder (expected the iSTS-2016 release, with train/ and test/)")
     if not check:
         check_out(out)
-    step = Steps(2 + len(SUBSETS) * WRITE_STEPS, on_terminal() if progress is None else progress, COMMAND)
+    # (a check compares each folder in its own step; a write stages each, then swaps all in one step)
+    steps = 2 + len(SUBSETS) * WRITE_STEPS if check else 3 + len(SUBSETS) * (WRITE_STEPS - 1)
+    step = Steps(steps, on_terminal() if progress is None else progress, COMMAND)
     try:
         step("checking SHA256SUMS")
         sums = check_checksums(src)
         step("reading the release")
         release = read_release(src)
-        warnings = [*sums]
-        folders, stale = [], {}
         pairs = {subset: {s: len(release[subset, s].benchmark.articles) // 2 for s in SPLITS} for subset in SUBSETS}
-        for subset in SUBSETS:
-            splits = [release[subset, split] for split in SPLITS]
-            found = [w for s in splits for w in s.warnings]
-            warnings += found
-            bench, extra = subset_records(splits)
-            content_hash = release_hash(src, subset)
-            card_warnings = [relative(w, src) for w in (*_concerning(sums, subset), *found)]
-
-            card = functools.partial(
-                ists_card,
-                subset,
-                splits,
-                version=__version__,
-                content_hash=content_hash,
-                warnings=card_warnings,
-                extra=extra,
-            )
-            folder = out / subset
-            if check and not folder.is_dir():
-                stale[subset] = [f"{subset}/ is missing"]
+        subsets, warnings = _prepare(src, release, sums)
+        if not check:
+            _write_all(out, subsets, step)
+            return ImportResult(tuple(out / s.name for s in subsets), tuple(warnings), {}, pairs)
+        folders, stale = [], {}
+        for subset in subsets:
+            folder = out / subset.name
+            if not folder.is_dir():
+                stale[subset.name] = [f"{subset.name}/ is missing"]
                 continue
-            result = write_folder(
-                bench,
-                folder,
-                version=__version__,
-                content_hash=content_hash,
-                card=card,
-                extras={"alignments": extra},
-                metadata={"source_format": SOURCE_FORMAT, "subset": subset},
-                check=check,
-                step=step,
-                command=COMMAND,
-            )
+            result = write_folder(subset.bench, folder, check=True, step=step, command=COMMAND, **subset.options)
             if result:
-                stale[subset] = [f"{subset}/{item}" for item in result]
+                stale[subset.name] = [f"{subset.name}/{item}" for item in result]
             folders.append(folder)
         return ImportResult(tuple(folders), tuple(warnings), stale, pairs)
     finally:

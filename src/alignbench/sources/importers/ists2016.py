@@ -31,7 +31,15 @@ from pathlib import Path
 from typing import NamedTuple
 
 from alignbench.records import Alignment, Article, Benchmark, Claim, DataError
-from alignbench.sources.importers.wa import WaFile, WaPair, parse_chunk_line, parse_wa, token_offsets
+from alignbench.sources.importers.files import ReleaseFileError, read_release_text
+from alignbench.sources.importers.wa import (
+    WaFile,
+    WaPair,
+    first_difference,
+    parse_chunk_line,
+    parse_wa,
+    token_offsets,
+)
 
 SUBSETS: tuple[str, ...] = ("headlines", "images", "answers-students")
 SPLITS: tuple[str, ...] = ("train", "test")
@@ -113,38 +121,6 @@ def pair_number(cluster: str) -> int:
 def claim_tokens(raw_text: str, start: int, end: int) -> tuple[int, ...]:
     """The 1-based ids of the tokens of ``raw_text`` (space-separated) inside ``[start, end)``."""
     return tuple(i for i, (s, e) in enumerate(token_offsets(raw_text), start=1) if s >= start and e <= end)
-
-
-def check_checksums(root: str | Path) -> list[str]:
-    """Warnings, one per file of ``root/SHA256SUMS`` that is missing or whose SHA-256 differs.
-
-    An absent or unreadable ``SHA256SUMS`` is itself a warning: nothing passes unchecked silently.
-    """
-    root = Path(root)
-    sums = root / "SHA256SUMS"
-    try:
-        lines = sums.read_text(encoding="utf-8").splitlines()
-    except (OSError, UnicodeDecodeError) as err:
-        return [f"{sums}: cannot be read ({type(err).__name__}); no file was checked"]
-    warnings = []
-    for number, line in enumerate(lines, start=1):
-        if not line.strip():
-            continue
-        digest, _, name = line.partition("  ")
-        if len(digest) != 64 or not name:
-            warnings.append(f"{sums}:{number}: expected '<sha256>  <file name>'")
-            continue
-        path = root / name
-        try:
-            actual = hashlib.sha256(path.read_bytes()).hexdigest()
-        except OSError:
-            warnings.append(f"{sums}:{number}: {name} is missing")
-            continue
-        if actual != digest:
-            warnings.append(
-                f"{sums}:{number}: {name} does not match its checksum (sha256 {actual[:12]}..., expected {digest[:12]}...)"
-            )
-    return warnings
 
 
 def _refine(
@@ -236,13 +212,15 @@ def _article(subset: str, split: str, cluster: str, side: int, sentence: str) ->
     )
 
 
-def _read_text(path: Path, errors: list[str]) -> str | None:
+def _read_text(root: Path, name: str, errors: list[str], warnings: list[str]) -> str | None:
+    """The text of release file ``name``, or None with the error (only regular files inside ``root``)."""
+    path = root / name
     try:
-        return path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        errors.append(f"{path}: file not found")
-    except (OSError, UnicodeDecodeError) as err:
-        errors.append(f"{path}: cannot be read ({type(err).__name__})")
+        return read_release_text(root, name, str(path), warnings)
+    except ReleaseFileError as err:
+        errors.append(f"{path}: file not found" if err.kind == "missing" else err.where(str(path)))
+    except OSError as err:
+        errors.append(f"{path}: cannot be read ({err.strerror or type(err).__name__})")
     return None
 
 
@@ -254,13 +232,15 @@ def read_split(root: str | Path, subset: str, split: str, expected: int | None =
     Raises :class:`DataError` listing every error (``file:line: problem``); repairs and other
     deviations come back as ``warnings``. Checksums are checked separately (:func:`check_checksums`).
     """
-    base = Path(root) / RELEASE_FILES[split, subset]
+    root = Path(root)
+    name = RELEASE_FILES[split, subset]
+    base = root / name
     errors: list[str] = []
     warnings: list[str] = []
     wa_path = base.with_name(base.name + ".wa")
-    wa_text = _read_text(wa_path, errors)
+    wa_text = _read_text(root, f"{name}.wa", errors, warnings)
     chunk_paths = [base.with_name(f"{base.name}.sent{s}.chunk.txt") for s in (1, 2)]
-    chunk_texts = [_read_text(p, errors) for p in chunk_paths]
+    chunk_texts = [_read_text(root, f"{name}.sent{s}.chunk.txt", errors, warnings) for s in (1, 2)]
     if wa_text is None or None in chunk_texts:
         raise DataError(errors)
     wa: WaFile = parse_wa(wa_text, str(wa_path))
@@ -272,7 +252,10 @@ def read_split(root: str | Path, subset: str, split: str, expected: int | None =
             lines.pop()
         if len(lines) != len(wa.pairs) and not wa.errors:
             errors.append(f"{path}: {len(lines)} lines for {len(wa.pairs)} pairs")
-    if [p.pair_id for p in wa.pairs] != list(range(1, len(wa.pairs) + 1)):
+    if not wa.pairs and not wa.errors:
+        errors.append(f"{wa_path}: no sentence pairs (every split of the release has some: is it the right file?)")
+    elif not wa.errors and [p.pair_id for p in wa.pairs] != list(range(1, len(wa.pairs) + 1)):
+        # (with errors, pairs are missing from wa.pairs: a gap here would say nothing new)
         errors.append(
             f"{wa_path}: pair ids are not 1..{len(wa.pairs)} in order, so chunk lines cannot be matched to pairs"
         )
@@ -294,7 +277,8 @@ def read_split(root: str | Path, subset: str, split: str, expected: int | None =
             differ = [i for i, (a, b) in enumerate(zip(tokens, pair.tokens(side), strict=True), start=1) if a != b]
             if differ:
                 warnings.append(
-                    f"{where}: tokens {differ} differ from sentence {side} of {wa_path}:{pair.line}; chunks taken by token position"
+                    f"{where}: tokens {differ} differ from sentence {side} of {wa_path}:{pair.line} "
+                    f"({first_difference(tokens, pair.tokens(side))}); chunks taken by token position"
                 )
             chunks, found = _refine(pair, side, brackets, f"{wa_path}:{pair.line}")
             warnings += found
@@ -366,8 +350,12 @@ def links_from_wa(
             problems.append(f"{name}:{pair.line}: pair {pair.pair_id} is not in {subset} {split}")
             continue
         if pair.sentence1 != raw[a1] or pair.sentence2 != raw[a2]:
+            side, given, known = (
+                (1, pair.sentence1, raw[a1]) if pair.sentence1 != raw[a1] else (2, pair.sentence2, raw[a2])
+            )
             problems.append(
-                f"{name}:{pair.line}: pair {pair.pair_id}: the '// ' lines differ from the dataset's sentences"
+                f"{name}:{pair.line}: pair {pair.pair_id}: the '// ' lines differ from the dataset's sentences "
+                f"(sentence {side}: {first_difference(given.split(' '), known.split(' '))})"
             )
             continue
         found, errors, warnings = links_of_pair(pair, cluster, by_article.get(a1, []), by_article.get(a2, []), name)

@@ -29,6 +29,8 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
+from alignbench.records import normal_form_note, shown_text
+
 #: Alignment types of the task; NOALI and ALIC mean "not aligned" and need a ``0`` side.
 TYPES: tuple[str, ...] = ("EQUI", "OPPO", "SPE1", "SPE2", "SIMI", "REL", "NOALI", "ALIC")
 UNALIGNED_TYPES: frozenset[str] = frozenset({"NOALI", "ALIC"})
@@ -84,6 +86,15 @@ class WaFile(NamedTuple):
     pairs: tuple[WaPair, ...]
     errors: tuple[str, ...]
     warnings: tuple[str, ...]
+
+
+def first_difference(a: list[str], b: list[str]) -> str:
+    """The first place where two token lists differ, both tokens shown so that the difference can
+    be seen (combining marks escaped, a note when only the Unicode normal form differs)."""
+    for i, (x, y) in enumerate(zip(a, b, strict=False), start=1):
+        if x != y:
+            return f"token {i} is {shown_text(x)} vs {shown_text(y)}{normal_form_note(x, y)}"
+    return f"{len(a)} tokens vs {len(b)}"
 
 
 def token_offsets(sentence: str) -> list[tuple[int, int]]:
@@ -202,7 +213,10 @@ def _finish(block: _Block, name: str, warnings: list[str]) -> tuple[WaPair | Non
                 f"{name}:{first}: <{key}> token list is not 'ID TOKEN :' lines numbered 1..n; the '// ' line is used"
             )
         elif [t for _, t in listed] != tokens[side]:
-            warnings.append(f"{name}:{first}: <{key}> token list differs from the '// ' line; the '// ' line is used")
+            warnings.append(
+                f"{name}:{first}: <{key}> token list differs from the '// ' line "
+                f"({first_difference([t for _, t in listed], tokens[side])}); the '// ' line is used"
+            )
         elif not all(_CANONICAL_TOKEN_LINE.match(text) for _, text in rows):
             lines = [n for n, text in rows if not _CANONICAL_TOKEN_LINE.match(text)]
             warnings.append(
@@ -226,23 +240,36 @@ def parse_wa(text: str, name: str) -> WaFile:
     """Parse the text of a ``.wa`` file; ``name`` prefixes every message (``name:line: ...``).
 
     A pair with any error is left out of ``pairs`` (and named in ``errors``); the caller decides
-    whether errors are fatal (importing gold: yes).
+    whether errors are fatal (importing gold: yes). A leading byte-order mark is dropped with a
+    warning; a run of lines outside any block is one error, at its first line.
     """
     pairs: list[WaPair] = []
     errors: list[str] = []
     warnings: list[str] = []
     block: _Block | None = None
     section: str | None = None
+    if text.startswith("\ufeff"):
+        text = text[1:]
+        warnings.append(f"{name}:1: starts with a UTF-8 byte-order mark (U+FEFF); read without it")
     lines = text.split("\n")
+    stray: list[int] = []  # the run of lines outside a block being read
+
+    def close_stray() -> None:
+        if stray:
+            more = f" (and {len(stray) - 1} more line(s) up to line {stray[-1]})" if len(stray) > 1 else ""
+            errors.append(f"{name}:{stray[0]}: unexpected line outside a <sentence> block{more}")
+            stray.clear()
+
     for number, raw in enumerate(lines, start=1):
         line = raw.rstrip("\r")
         stripped = line.strip()
         if block is None:
             match = _SENTENCE.match(stripped)
             if match:
+                close_stray()
                 block, section = _Block(int(match.group(1)), number), None
             elif stripped:
-                errors.append(f"{name}:{number}: unexpected line outside a <sentence> block")
+                stray.append(number)
             continue
         if section in ("source", "translation"):
             if stripped == f"</{section}>":
@@ -270,6 +297,7 @@ def parse_wa(text: str, name: str) -> WaFile:
             block = None
         elif stripped:
             block.errors.append(f"{name}:{number}: unexpected line in pair {block.pair_id}")
+    close_stray()
     if block is not None:
         errors.append(f"{name}:{block.line}: pair {block.pair_id} is not closed by </sentence>")
     seen: set[int] = set()
