@@ -290,3 +290,32 @@ def test_explain_page_of_an_import_shows_every_claim_of_a_pair(imported: tuple[P
     assert body(dom)["data-ready"] == "1"
     spans = sorted(e.attrs["data-claim"] for e in elements(dom) if e.tag == "span" and "data-claim" in e.attrs)
     assert spans == want
+
+
+def test_a_corrupt_imported_file_says_how_to_import_again(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    src = write_full_release(tmp_path / "release")
+    out = tmp_path / "out"
+    assert main(["import", "ists2016", str(src), "-o", str(out)]) == 0
+    (claims,) = (out / "images" / "claims").glob("test-*.parquet")
+    claims.write_bytes(b"not parquet")
+    capsys.readouterr()
+    assert (
+        main(
+            [
+                "run",
+                "tfidf",
+                "--threshold",
+                "0.5",
+                "--data",
+                str(out / "images"),
+                "--split",
+                "test",
+                "-o",
+                str(tmp_path / "p"),
+            ]
+        )
+        == 1
+    )
+    (line,) = capsys.readouterr().err.strip().splitlines()
+    assert line.startswith(f"alignbench run: {claims}: not a readable Parquet file (")
+    assert line.endswith(f"; import it again with 'alignbench import ists2016 <your copy of the release> -o {out}'")

@@ -65,9 +65,30 @@ def _parquet_file(config: str, split: str, data_dir: str | Path | None) -> Path:
     return found[0]
 
 
+def _remedy(folder: Path) -> str:
+    """How to write a dataset folder again: the command its card names (``alignbench import ...``
+    for an imported peer benchmark, whose folder sits in the import's -o folder), else ``build``."""
+    import re
+
+    from alignbench.dataset.card import IMPORT_CARD_MARKER
+
+    card = folder / "README.md"
+    try:
+        text = card.read_text(encoding="utf-8") if card.is_file() else ""
+    except (OSError, UnicodeDecodeError):
+        text = ""
+    found = re.search(re.escape(IMPORT_CARD_MARKER) + r" ?([a-z0-9_-]+)`", text)
+    if found:
+        return (
+            f"import it again with 'alignbench import {found.group(1)} <your copy of the release> "
+            f"-o {folder.resolve().parent}'"
+        )
+    return "rebuild it with 'alignbench build'"
+
+
 def _unreadable(path: Path, err: Exception) -> DataError:
     reason = " ".join(str(err).split())[:200]
-    return DataError(f"{path}: not a readable Parquet file ({reason}); rebuild it with 'alignbench build'")
+    return DataError(f"{path}: not a readable Parquet file ({reason}); {_remedy(path.parent.parent)}")
 
 
 def read_table(config: str, split: str = "test", data_dir: str | Path | None = None) -> pa.Table:
@@ -111,7 +132,7 @@ def load_benchmark(data_dir: str | Path | None = None, split: str = "test") -> B
         folder = data_dir if data_dir is not None else default_data_dir()
         raise DataError(
             f"{folder}: the Parquet files lack the columns of an alignbench dataset ({type(err).__name__}: {err}); "
-            "rebuild it with 'alignbench build'"
+            f"{_remedy(Path(folder))}"
         ) from None
 
 
