@@ -199,7 +199,10 @@ def _write_all(out: Path, subsets: list[_Subset], step: Steps) -> None:
     try:
         for subset in subsets:
             staged.append(
-                (stage_folder(subset.bench, out / subset.name, step=step, **subset.options), out / subset.name)
+                (
+                    stage_folder(subset.bench, out / subset.name, step=step, command=COMMAND, **subset.options),
+                    out / subset.name,
+                )
             )
         step(f"replacing the subset folders of {out}")
         for subset in subsets:  # (they could have changed while the new ones were written)
