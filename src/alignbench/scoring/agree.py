@@ -91,7 +91,7 @@ def worked_example_cells(guidelines: str, space: CandidateSpace) -> tuple[list[t
 
 def _in_grid(space: CandidateSpace, a: str, b: str) -> bool:
     ia, ib = space.claim_index.get(a), space.claim_index.get(b)
-    return ia is not None and ib is not None and space.pair_of[space.claim_article[ia], space.claim_article[ib]] >= 0
+    return ia is not None and ib is not None and space.pair_of(space.claim_article[ia], space.claim_article[ib]) >= 0
 
 
 def read_cells(path: str | Path, space: CandidateSpace) -> list[tuple[str, str]]:

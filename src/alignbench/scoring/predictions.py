@@ -170,7 +170,7 @@ def _fast_read(path: Path, space: CandidateSpace) -> PredictionArrays | None:
     swap = art_a > art_b
     a, b = np.where(swap, b, a), np.where(swap, a, b)
     label = np.where(swap, _SWAP[label], label).astype(np.int8)
-    if np.any(space.pair_of[space.claim_article[a], space.claim_article[b]] < 0):
+    if np.any(space.pair_of(space.claim_article[a], space.claim_article[b]) < 0):
         return None  # same article, or different clusters
     index = space.index(a, b)
     seen = np.zeros(space.size, dtype=bool)

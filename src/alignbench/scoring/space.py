@@ -3,6 +3,11 @@
 Candidates are numbered 0..N-1, article pair by article pair (sorted), and inside a pair row-major
 over (claims of A) x (claims of B), both in id order. Everything downstream (gold labels,
 predictions, metrics) is a NumPy array over this index, so nothing loops over claim pairs in Python.
+
+Memory grows with the candidates, claims and article pairs, never with articles x articles: an
+import of tens of thousands of two-article clusters has as many article pairs as clusters, and a
+dense article-by-article table of them would take gigabytes (issue 18). Article pairs are found by
+binary search over their sorted keys instead.
 """
 
 from __future__ import annotations
@@ -33,12 +38,12 @@ class CandidateSpace:
         self.claim_local = np.arange(len(claims)) - first[self.claim_article]
 
         self.pairs: list[tuple[int, int]] = [(art_index[a], art_index[b]) for a, b in bench.article_pairs()]
-        self.pair_of = np.full((len(self.article_ids),) * 2, -1, dtype=np.int64)
-        sizes = []
-        for k, (a, b) in enumerate(self.pairs):
-            self.pair_of[a, b] = k
-            sizes.append(int(self.article_size[a] * self.article_size[b]))
-        self.pair_size = np.array(sizes, dtype=np.int64)
+        pair_a = np.array([a for a, _ in self.pairs], dtype=np.int64)
+        pair_b = np.array([b for _, b in self.pairs], dtype=np.int64)
+        keys = pair_a * len(self.article_ids) + pair_b  # < articles**2: fits int64 for any real size
+        self._key_order = np.argsort(keys, kind="stable")
+        self._sorted_keys = keys[self._key_order]
+        self.pair_size = (self.article_size[pair_a] * self.article_size[pair_b]).astype(np.int64)
         self.offsets = np.concatenate([[0], np.cumsum(self.pair_size)]).astype(np.int64)
         self.size = int(self.offsets[-1])
 
@@ -60,10 +65,23 @@ class CandidateSpace:
             b = np.array([self.claim_index[x.claim_b] for x in bench.alignments])
             self.gold[self.index(a, b)] = [LABELS.index(x.relation) for x in bench.alignments]
 
+    def pair_of(self, art_a: np.ndarray | int, art_b: np.ndarray | int) -> np.ndarray:
+        """Article pair number of each (article a, article b) given as article indices; -1 where
+        the two are not a pair of the space (the same article, different clusters, or b before a).
+
+        A binary search over the sorted pair keys: O(log pairs) per query, no articles x articles table.
+        """
+        art_a, art_b = np.asarray(art_a, dtype=np.int64), np.asarray(art_b, dtype=np.int64)
+        keys = art_a * len(self.article_ids) + art_b
+        if not len(self._sorted_keys):
+            return np.full(keys.shape, -1, dtype=np.int64)
+        pos = np.minimum(np.searchsorted(self._sorted_keys, keys), len(self._sorted_keys) - 1)
+        return np.where(self._sorted_keys[pos] == keys, self._key_order[pos], -1).astype(np.int64)
+
     def index(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
         """Candidate index of claim pairs given as global claim indices (a from the first article)."""
         art_a, art_b = self.claim_article[a], self.claim_article[b]
-        pair = self.pair_of[art_a, art_b]
+        pair = self.pair_of(art_a, art_b)
         if np.any(pair < 0):
             raise DataError("claim pair outside the candidate space")
         return self.offsets[pair] + self.claim_local[a] * self.article_size[art_b] + self.claim_local[b]
