@@ -57,7 +57,7 @@ from alignbench.sources.jsonl import (
 )
 from alignbench.sources.links import PASS_UNITS, _pass_files, _read_alignments
 from alignbench.sources.passes import check_passes, considered_files
-from alignbench.sources.segment import context_span, sentences
+from alignbench.sources.segment import DisjointSpans, context_span, sentences
 
 CLAIM_FIELDS: dict[str, tuple[type, ...]] = {
     "claim_id": _STR,
@@ -230,7 +230,7 @@ def _read_claims(
     cluster has no usable article, or an article's id could not be read). Return whether the
     claims can be trusted in turn: some are usable and every rejected one's id could be read.
     """
-    spans: dict[str, list[tuple[int, int, str]]] = {}
+    spans: dict[str, DisjointSpans] = {}
     sentence_cache: dict[str, list[tuple[int, int]]] = {}
     usable = False
     rows = read_jsonl(path, CLAIM_FIELDS, problems, "claim_id", rejected)
@@ -253,7 +253,7 @@ def _read_claims(
         usable = True
         cid, aid, start, end = row["claim_id"], row["article_id"], row["start"], row["end"]
         article = articles[aid]
-        spans.setdefault(aid, []).append((start, end, cid))
+        spans.setdefault(aid, DisjointSpans()).add(start, end, cid)
         if aid not in sentence_cache:
             sentence_cache[aid] = sentences(article.raw_text, article.kept_ranges)
         c_start, c_end = context_span(sentence_cache[aid], start, end)
@@ -275,7 +275,7 @@ def _claim_problem(
     cluster: str,
     articles: dict[str, Article],
     claims: dict[str, Claim],
-    spans: dict[str, list[tuple[int, int, str]]],
+    spans: dict[str, DisjointSpans],
 ) -> str | None:
     """The first problem of one claim row, or None if it is sound."""
     cid, aid = row["claim_id"], row["article_id"]
@@ -307,7 +307,7 @@ def _claim_problem(
         return "span starts or ends with whitespace"
     if not any(s <= start and end <= e for s, e in article.kept_ranges):
         return f"span {span} is not inside one kept range of {shorten(aid)} (it touches removed page chrome)"
-    overlap = next((other for s, e, other in spans.get(aid, []) if s < end and start < e), None)
+    overlap = spans[aid].overlap(start, end) if aid in spans else None
     if overlap is not None:
         return f"span {span} overlaps claim {shorten(overlap)}"
     return None
