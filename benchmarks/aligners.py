@@ -175,7 +175,7 @@ VARIANTS = [
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(allow_abbrev=False, description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="300 x 300 only, 3 A/B pairs")
     parser.add_argument("--runs", type=int, help="A/B pairs per row (default: 5, 3 with --quick)")
     parser.add_argument("--memory", nargs=3, metavar=("ALIGNER", "PARAMS", "N"), help=argparse.SUPPRESS)

@@ -92,7 +92,7 @@ def write_predictions(path: Path, space: CandidateSpace, rng: np.random.Generato
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(allow_abbrev=False, description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="1 run of each instead of 3")
     runs = 1 if parser.parse_args().quick else 3
     rng = np.random.default_rng(0)

@@ -30,7 +30,7 @@ GOAL_SECONDS = 30.0
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(allow_abbrev=False, description=__doc__.split("\n\n")[0])
     parser.add_argument("src", nargs="?", default=str(DEFAULT_SRC), help="the iSTS-2016 release folder")
     parser.add_argument("--runs", type=int, default=3, help="runs (default: 3)")
     args = parser.parse_args()

@@ -187,14 +187,16 @@ def cmd_run(args: argparse.Namespace) -> None:
 
 def main(argv: list[str] | None = None) -> None:
     """Parse the command line and run one subcommand."""
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        allow_abbrev=False, description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     sub = parser.add_subparsers(dest="command", required=True)
-    write = sub.add_parser("write", help="write a synthetic source tree of N clusters")
+    write = sub.add_parser("write", allow_abbrev=False, help="write a synthetic source tree of N clusters")
     write.add_argument("clusters", type=int, metavar="N")
     write.add_argument("dir", nargs="?", metavar="DIR", help="absent or empty folder (default: a new temp folder)")
     write.add_argument("--seed", type=int, default=0)
     write.set_defaults(func=cmd_write)
-    run = sub.add_parser("run", help="time the alignbench CLI on synthetic trees")
+    run = sub.add_parser("run", allow_abbrev=False, help="time the alignbench CLI on synthetic trees")
     run.add_argument(
         "--sizes", default="10,50,200", help="comma-separated cluster counts, N or N:REPEATS (default: 10,50,200)"
     )

@@ -112,7 +112,7 @@ def end_to_end(runs: int) -> list[dict]:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(allow_abbrev=False, description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=3, help="timed runs of each measurement (default 3)")
     parser.add_argument("--json", type=Path, default=None, metavar="FILE", help="write every figure")
     args = parser.parse_args()

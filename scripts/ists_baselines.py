@@ -240,7 +240,7 @@ def differences(files: dict[Path, str], root: Path = ROOT) -> list[str]:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(allow_abbrev=False, description=__doc__.split("\n\n")[0])
     parser.add_argument("src", nargs="?", default=str(DEFAULT_SRC), help="the iSTS-2016 release folder")
     parser.add_argument("--check", action="store_true", help="write nothing; exit 1 on any difference")
     args = parser.parse_args()

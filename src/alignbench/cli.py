@@ -51,17 +51,20 @@ def build_parser() -> argparse.ArgumentParser:
     """The argument parser with one sub-command per job."""
     parser = argparse.ArgumentParser(
         prog="alignbench",
+        allow_abbrev=False,  # and every sub-command's: "--threshold 0.4" must not pass for --thresholds
         description="Cross-source claim alignment: dataset, baselines and evaluation.",
     )
     parser.add_argument("--version", action="version", version=f"alignbench {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     sub.required = True
 
-    p = sub.add_parser("validate", help="check corpus/ and annotations/ and print a summary")
+    p = sub.add_parser("validate", allow_abbrev=False, help="check corpus/ and annotations/ and print a summary")
     p.add_argument("dir", nargs="?", default=".", metavar="DIR", help="the source tree (default: .)")
     p.set_defaults(func=_cmd_validate)
 
-    p = sub.add_parser("build", help="build the Hugging Face dataset data/ (Parquet + dataset card)")
+    p = sub.add_parser(
+        "build", allow_abbrev=False, help="build the Hugging Face dataset data/ (Parquet + dataset card)"
+    )
     p.add_argument("--root", default=".", metavar="DIR", help="the source tree (default: .)")
     p.add_argument("--out", default=None, metavar="DIR", help="the dataset folder (default: ROOT/data)")
     p.add_argument("--check", action="store_true", help="do not write: exit 1 if the dataset folder is stale")
@@ -69,6 +72,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser(
         "import",
+        allow_abbrev=False,
         help="import a peer benchmark you downloaded (ists2016) as dataset folders",
         description="Import the SemEval-2016 Task 2 (iSTS) release at SRC: one dataset folder per subset "
         "(OUT/headlines, OUT/images, OUT/answers-students), each with a train and a test split. The release has "
@@ -82,7 +86,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     from alignbench.views import FORMATS
 
-    p = sub.add_parser("eval", help="score predictions, an aligner, or every baseline (leaderboard)")
+    p = sub.add_parser(
+        "eval", allow_abbrev=False, help="score predictions, an aligner, or every baseline (leaderboard)"
+    )
     what = p.add_mutually_exclusive_group(required=True)
     what.add_argument("--predictions", metavar="FILE", help="a JSON Lines prediction file")
     what.add_argument(
@@ -135,7 +141,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=int, default=0, help="bootstrap seed, a non-negative integer (default: 0)")
     p.set_defaults(func=_cmd_eval)
 
-    p = sub.add_parser("run", help="run an aligner and write a prediction file")
+    p = sub.add_parser("run", allow_abbrev=False, help="run an aligner and write a prediction file")
     p.add_argument("aligner", metavar="ALIGNER", help="built-in name (see 'alignbench list') or package.module:Class")
     p.add_argument("-o", "--output", required=True, metavar="FILE", help="the prediction file to write")
     p.add_argument("--data", default=None, metavar="DIR", help="a dataset folder (default: bundled)")
@@ -148,6 +154,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser(
         "tune",
+        allow_abbrev=False,
         help="choose an aligner's threshold and equivalent_at on a tuning split; write a run config",
         description="Score the tuning split once with ALIGNER, try every (threshold, equivalent_at) of the grid and "
         "write the best by --objective as a run config (like baselines/configs/*.json; its name is the file name). "
@@ -190,6 +197,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser(
         "export-wa",
+        allow_abbrev=False,
         help="write a prediction file on an iSTS import in the task's .wa system format",
         description="Write the decided links (label != none) of a prediction file in the iSTS .wa system format, "
         "so that the task's official scorer can be run on it. Every chunk is either aligned or NOALI; relations are "
@@ -201,7 +209,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", default=None, metavar="FILE", help="write to FILE (atomically) instead of stdout")
     p.set_defaults(func=_cmd_export_wa)
 
-    p = sub.add_parser("explain", help="error-analysis page (HTML) and precision-recall curve of a run")
+    p = sub.add_parser(
+        "explain", allow_abbrev=False, help="error-analysis page (HTML) and precision-recall curve of a run"
+    )
     what = p.add_mutually_exclusive_group(required=True)
     what.add_argument("--predictions", metavar="FILE", help="a JSON Lines prediction file")
     what.add_argument("--aligner", metavar="NAME", help="run an aligner (built-in name or package.module:Class)")
@@ -220,17 +230,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=int, default=0, help="bootstrap seed (default: 0)")
     p.set_defaults(func=_cmd_explain)
 
-    p = sub.add_parser("list", help="list the built-in aligners and baseline configs")
+    p = sub.add_parser("list", allow_abbrev=False, help="list the built-in aligners and baseline configs")
     p.add_argument("--baselines-dir", default=None, metavar="DIR", help="(default: the installed configs)")
     p.set_defaults(func=_cmd_list)
 
-    p = sub.add_parser("validate-predictions", help="check a prediction file without scoring it")
+    p = sub.add_parser("validate-predictions", allow_abbrev=False, help="check a prediction file without scoring it")
     p.add_argument("file", metavar="FILE")
     p.add_argument("--data", default=None, metavar="DIR", help="a dataset folder (default: bundled)")
     p.add_argument("--split", default="test", help="the split the predictions are for (default: test)")
     p.set_defaults(func=_cmd_validate_predictions)
 
-    p = sub.add_parser("compare", help="paired bootstrap comparison of two JSON reports (B - A)")
+    p = sub.add_parser("compare", allow_abbrev=False, help="paired bootstrap comparison of two JSON reports (B - A)")
     p.add_argument("a", metavar="A.json")
     p.add_argument("b", metavar="B.json")
     p.add_argument("-o", "--output", default=None, metavar="FILE", help="write to FILE instead of stdout")
@@ -238,7 +248,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     from alignbench.views.agreement import AGREE_FORMATS
 
-    p = sub.add_parser("agree", help="inter-annotator agreement of annotation passes over the full claim grid")
+    p = sub.add_parser(
+        "agree", allow_abbrev=False, help="inter-annotator agreement of annotation passes over the full claim grid"
+    )
     p.add_argument(
         "passes", nargs="+", metavar="PASS", help="JSON Lines files of links, one per pass (named by file stem)"
     )

@@ -39,10 +39,17 @@ def _tune_base(args: argparse.Namespace) -> tuple[RunConfig, Path | None]:
 
 
 def _cmd_tune(args: argparse.Namespace) -> int:
-    from alignbench.scoring.tune_grid import DEFAULT_OBJECTIVE, check_metric, check_tuning_split, parse_grid
+    from alignbench.scoring.tune_grid import (
+        DEFAULT_OBJECTIVE,
+        check_grid_size,
+        check_metric,
+        check_tuning_split,
+        parse_grid,
+    )
 
     thresholds = parse_grid(args.thresholds, "--thresholds")
     equivalent_ats = parse_grid(args.equivalent_at_grid, "--equivalent-at-grid")
+    check_grid_size(thresholds, equivalent_ats)  # before any work: 1e8 points would run for days
     base, _ = _tune_base(args)
     if args.output == "-":
         _usage("-o -: a config is named after its file (its stem); give a file name, e.g. -o mine.json")
@@ -53,7 +60,7 @@ def _cmd_tune(args: argparse.Namespace) -> int:
     aligner = get_aligner(base.aligner, **base.params)  # a bad name or parameter fails before any work
     check_tuning_split(args.split, available_splits(args.data), args.data or "the bundled dataset")
     bench, dataset = _load_gold(args)
-    objective = check_metric(args.objective or DEFAULT_OBJECTIVE, "--objective", dataset)
+    objective = check_metric(DEFAULT_OBJECTIVE if args.objective is None else args.objective, "--objective", dataset)
     tie_break = check_metric(args.tie_break, "--tie-break", dataset)
     from alignbench.fileio import write_output
     from alignbench.runs.tune import config_text, tune
@@ -76,12 +83,14 @@ def _cmd_tune(args: argparse.Namespace) -> int:
         threshold_origin=result.origin,
     )
     write_output(args.output, config_text(config))
-    print(
-        f"wrote {args.output}: threshold {result.threshold:g}, equivalent_at {result.equivalent_at:g} "
+    print(  # the values as written (repr): a grid value of 0.350000000001 is not shown as 0.35
+        f"wrote {args.output}: threshold {result.threshold!r}, equivalent_at {result.equivalent_at!r} "
         f"({objective} {result.objective:.4f}, {tie_break} {result.tie_break:.4f} on {args.split}; "
         f"{result.values.size} grid points)",
         file=sys.stderr,
     )
+    for warning in result.warnings:
+        print(f"alignbench tune: warning: {warning}", file=sys.stderr)
     return 0
 
 

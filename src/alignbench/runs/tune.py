@@ -20,6 +20,14 @@ not depend on ``equivalent_at`` at all, and the labelled score then picks it), t
 threshold, then by the smaller ``equivalent_at``. ``rank.*`` metrics rank by score and do not depend
 on either setting, so they cannot be tuned on.
 
+**Warnings** (:attr:`Tuned.warnings`, printed by the command): the objective is 0 at every grid
+point (1 for ``link.AER``), or it and the tie-break are the same everywhere, so the grid chose
+nothing; a chosen value is the smallest or largest of its grid while the metrics still change
+along that axis, so the best setting may lie outside the grid (issue 21).
+
+**Size.** At most 10,000 values per setting and 100,000 grid points in all
+(:data:`~alignbench.scoring.tune_grid.MAX_GRID_POINTS`), refused before any work.
+
 **Where.** Never on a split the config is reported on: ``test`` and ``diagnostic`` are report-only
 (:data:`REPORT_SPLITS`); an iSTS import is tuned on ``train``. The bundled data has no split to
 tune on, and ``tune`` says so.
@@ -45,11 +53,23 @@ from alignbench.scoring.tune_grid import (
     LOWER_IS_BETTER,
     TIE_DECIMALS,
     Grid,
+    check_grid_size,
     dataset_id,
     parse_grid,
 )
 
-__all__ = ["Grid", "Scored", "Tuned", "choose", "grid_values", "labels_at", "parse_grid", "score_split", "tune"]
+__all__ = [
+    "Grid",
+    "Scored",
+    "Tuned",
+    "choose",
+    "grid_values",
+    "grid_warnings",
+    "labels_at",
+    "parse_grid",
+    "score_split",
+    "tune",
+]
 
 EQUIVALENT, RELATED = LABELS.index("equivalent"), LABELS.index("related")
 _PAIR_FAMILIES = ("link", "strict", "labeled", "relation", "macro")
@@ -167,6 +187,7 @@ class Tuned(NamedTuple):
     tie_break: float
     origin: str
     values: np.ndarray  # objective over the grid (thresholds x equivalent_ats)
+    warnings: tuple[str, ...] = ()
 
 
 def tune(
@@ -182,7 +203,11 @@ def tune(
     equivalent_ats: Grid | None = None,
     space: CandidateSpace | None = None,
 ) -> Tuned:
-    """Score ``bench`` (the tuning split) once and pick the threshold and ``equivalent_at``."""
+    """Score ``bench`` (the tuning split) once and pick the threshold and ``equivalent_at``.
+
+    :class:`~alignbench.records.UsageError` before any work if the aligner labels pairs itself
+    (nothing to tune) or the grid has more than :data:`~alignbench.scoring.tune_grid.MAX_GRID_POINTS` points.
+    """
     from alignbench.aligners import labels_itself
     from alignbench.records import UsageError
 
@@ -190,6 +215,7 @@ def tune(
         raise UsageError(f"aligner {aligner.name!r} decides its links and relations itself (predict): nothing to tune")
     thresholds = thresholds or parse_grid(DEFAULT_THRESHOLDS, "--thresholds")
     equivalent_ats = equivalent_ats or parse_grid(DEFAULT_EQUIVALENT_AT, "--equivalent-at-grid")
+    check_grid_size(thresholds, equivalent_ats)
     space = space if space is not None else CandidateSpace(bench)
     scored = score_split(aligner, bench, space, decoder)
     values = grid_values(scored, bench, objective, thresholds.values, equivalent_ats.values)
@@ -203,7 +229,41 @@ def tune(
         f"tuned on {dataset_id(dataset)} {split}, objective {objective} (ties: {tie_break}, then the smaller threshold "
         f"and equivalent_at; grid: threshold {thresholds.text}, equivalent_at {equivalent_ats.text})"
     )
-    return Tuned(thresholds.values[i], equivalent_ats.values[j], float(values[i, j]), float(ties[i, j]), origin, values)
+    warnings = grid_warnings(values, ties, (i, j), (thresholds, equivalent_ats), objective)
+    return Tuned(
+        thresholds.values[i], equivalent_ats.values[j], float(values[i, j]), float(ties[i, j]), origin, values, warnings
+    )
+
+
+def grid_warnings(
+    values: np.ndarray, ties: np.ndarray, chosen: tuple[int, int], grids: tuple[Grid, Grid], objective: str
+) -> tuple[str, ...]:
+    """What the user should know about a choice: an objective the grid never changes, and a
+    chosen value on the edge of its grid along an axis where the metrics still change."""
+    rounded = np.round(values, TIE_DECIMALS)
+    nothing_right = 1.0 if objective in LOWER_IS_BETTER else 0.0  # link.AER is 1 then, the others 0
+    value, tied = rounded.flat[0], np.round(ties, TIE_DECIMALS)
+    # 0 everywhere (1 for link.AER) says the grid is wrong; any other constant only if the
+    # tie-break does not choose either (a fixed threshold with a grid of equivalent_at is normal)
+    if np.all(rounded == value) and (value == nothing_right or (rounded.size > 1 and np.all(tied == tied.flat[0]))):
+        what = "" if value == nothing_right else " (and so is the tie-break)"
+        return (
+            f"{objective} is {float(values.flat[0]):.4g} at every grid point{what}: the choice says nothing; "
+            "check the aligner, its decoder and the grid",
+        )
+    out = []
+    both = np.stack([rounded, tied])
+    for axis, (name, flag) in enumerate((("threshold", "--thresholds"), ("equivalent_at", "--equivalent-at-grid"))):
+        grid, k = grids[axis], chosen[axis]
+        line = both[:, :, chosen[1]] if axis == 0 else both[:, chosen[0], :]  # the other setting fixed
+        if len(grid.values) < 2 or np.all(line == line[:, :1]) or 0 < k < len(grid.values) - 1:
+            continue
+        edge, side = ("smallest", "below") if k == 0 else ("largest", "above")
+        out.append(
+            f"{name} {grid.values[k]!r} is the {edge} value of its grid ({flag} {grid.text}): the best setting may lie "
+            f"{side} it; tune again with a grid that reaches past it"
+        )
+    return tuple(out)
 
 
 def config_text(config: Any) -> str:

@@ -6,6 +6,7 @@ importing NumPy.
 
 from __future__ import annotations
 
+import decimal
 import math
 from collections.abc import Sequence
 from typing import Any, NamedTuple
@@ -25,6 +26,13 @@ LOWER_IS_BETTER = frozenset({"link.AER"})
 TIE_DECIMALS = 12
 
 
+#: Values per grid axis, at most (a range may have 9,999 steps), and grid points in all
+#: (thresholds x equivalent_at values): each point costs a pass over the decided candidates, so
+#: 1e8 points would run for days; 100,000 take seconds to minutes on an iSTS-sized split.
+MAX_GRID_VALUES = 10_000
+MAX_GRID_POINTS = 100_000
+
+
 class Grid(NamedTuple):
     """The values of one setting to try (sorted, distinct) and how they were given."""
 
@@ -35,18 +43,24 @@ class Grid(NamedTuple):
 def parse_grid(text: str, flag: str) -> Grid:
     """``START:STOP:STEP`` (both ends included) or a comma-separated list of numbers.
 
-    :class:`UsageError` names ``flag`` and the problem (not a number, a step that does not reach
-    STOP, no value, more than 10,000 values).
+    A range is computed in decimal, exactly as written: ``0.05:0.95:0.05`` gives the floats
+    ``0.05, 0.1, 0.15, ...`` (not ``0.15000000000000002``), and no value is rounded to a fixed
+    number of decimals, so every value written to a config is one of the grid's (a grid of
+    ``1e-11`` steps once collapsed to ``0.0``). :class:`UsageError` names ``flag`` and the problem
+    (not a number, a step that does not reach STOP, no value, more than 10,000 values).
     """
 
-    def number(item: str) -> float:
+    def number(item: str) -> decimal.Decimal:
         try:
             value = float(item)
         except ValueError:
             raise UsageError(f"{flag} {text!r}: {item.strip()!r} is not a number") from None
         if not math.isfinite(value):
             raise UsageError(f"{flag} {text!r}: {item.strip()!r} is not a finite number")
-        return value
+        try:
+            return decimal.Decimal(item.strip())
+        except decimal.InvalidOperation:  # a spelling float() reads and Decimal does not
+            return decimal.Decimal(value)
 
     if ":" in text:
         parts = text.split(":")
@@ -55,15 +69,34 @@ def parse_grid(text: str, flag: str) -> Grid:
         start, stop, step = (number(p) for p in parts)
         if step <= 0 or stop < start:
             raise UsageError(f"{flag} {text!r}: needs STEP > 0 and START <= STOP")
-        count = (stop - start) / step
-        if abs(count - round(count)) > 1e-9 or round(count) >= 10_000:
-            raise UsageError(f"{flag} {text!r}: (STOP - START) must be a whole number of STEPs below 10,000")
-        values = [round(start + k * step, 10) for k in range(round(count) + 1)]
+        whole = f"{flag} {text!r}: (STOP - START) must be a whole number of STEPs below {MAX_GRID_VALUES:,}"
+        # exact arithmetic or an error: Inexact means the numbers differ too much in scale to be steps
+        exact = decimal.Context(prec=100, traps=[decimal.Inexact, decimal.Overflow, decimal.Underflow])
+        try:
+            count = exact.divide(exact.subtract(stop, start), step)
+            if count != count.to_integral_value() or count >= MAX_GRID_VALUES:
+                raise UsageError(whole)
+            values = [float(exact.add(start, exact.multiply(k, step))) for k in range(int(count) + 1)]
+        except decimal.DecimalException:
+            raise UsageError(whole) from None
     else:
-        values = [number(item) for item in text.split(",") if item.strip()]
+        values = [float(number(item)) for item in text.split(",") if item.strip()]
         if not values:
             raise UsageError(f"{flag} {text!r}: no value")
+        if len(set(values)) > MAX_GRID_VALUES:
+            raise UsageError(f"{flag} {text!r}: {len(set(values)):,} values, at most {MAX_GRID_VALUES:,}")
     return Grid(tuple(sorted(set(values))), text)
+
+
+def check_grid_size(thresholds: Grid, equivalent_ats: Grid) -> None:
+    """Refuse a grid of more than :data:`MAX_GRID_POINTS` points, before any work is done."""
+    points = len(thresholds.values) * len(equivalent_ats.values)
+    if points > MAX_GRID_POINTS:
+        raise UsageError(
+            f"--thresholds {thresholds.text!r} x --equivalent-at-grid {equivalent_ats.text!r} is "
+            f"{len(thresholds.values):,} x {len(equivalent_ats.values):,} = {points:,} grid points, at most "
+            f"{MAX_GRID_POINTS:,}: use coarser steps (a fine grid around a coarse grid's choice)"
+        )
 
 
 def check_tuning_split(split: str, available: Sequence[str], data: str) -> None:
