@@ -101,7 +101,7 @@ def main() -> None:
         root, data, path = Path(tmp) / "src", Path(tmp) / "data", Path(tmp) / "synthetic-predictions.jsonl"
         write_sources(root, rng)
         subprocess.run([*cli, "build", "--root", str(root), "--out", str(data)], check=True, capture_output=True)
-        bench = load_benchmark(data)
+        bench = load_benchmark(data_dir=data)
         space = CandidateSpace(bench)
         write_predictions(path, space, rng)
         size_mb = path.stat().st_size / 1e6

@@ -108,7 +108,7 @@ def _semantic_block(tables: dict[str, str], lexical: dict[str, list[Report]], se
 
 def _dataset(data: Path | None, split: str) -> dict[str, object]:
     """The report's dataset block, as ``alignbench eval`` records it."""
-    meta = dataset_metadata(data, split)
+    meta = dataset_metadata(split=split, data_dir=data)
     dataset = {"dataset_version": meta.get("dataset_version"), "source_sha256": meta.get("source_sha256")}
     dataset.update({k: meta[k] for k in ("source_format", "subset") if k in meta})
     return dataset
@@ -116,14 +116,14 @@ def _dataset(data: Path | None, split: str) -> dict[str, object]:
 
 def _tuned(base: RunConfig, data: Path) -> RunConfig:
     """``base`` with its settings tuned on ``data``'s train split (``alignbench tune``'s defaults)."""
-    bench = load_benchmark(data, "train")
+    bench = load_benchmark(split="train", data_dir=data)
     result = tune(get_aligner(base.aligner, **base.params), base.decoder, bench, _dataset(data, "train"), "train")
     return base._replace(threshold=result.threshold, equivalent_at=result.equivalent_at, threshold_origin=result.origin)
 
 
 def _reports(configs: list[RunConfig], data: Path | None, folder: Path, files: dict[Path, str]) -> list[Report]:
     """Every config scored on ``data``'s test split; each report added to ``files``."""
-    bench = load_benchmark(data, "test")
+    bench = load_benchmark(split="test", data_dir=data)
     space, dataset = CandidateSpace(bench), _dataset(data, "test")
     reports = [evaluate_config(c, bench, dataset, space, split="test", resamples=1000, seed=0) for c in configs]
     for report in reports:

@@ -49,7 +49,7 @@ def test_no_release_text_is_committed(tmp_path: Path) -> None:
     windows: set[tuple[str, ...]] = set()
     for subset in SUBSETS:
         for split in ("train", "test"):
-            for article in load_benchmark(tmp_path / "ists" / subset, split).articles:
+            for article in load_benchmark(split=split, data_dir=tmp_path / "ists" / subset).articles:
                 tokens = tuple(article.raw_text.split())
                 n = min(WINDOW, len(tokens))
                 if n >= SHORTEST:

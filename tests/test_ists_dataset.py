@@ -59,10 +59,10 @@ def test_import_writes_a_folder_per_subset_with_both_splits(imported: tuple[Path
     for subset in SUBSETS:
         assert available_splits(out / subset) == ["test", "train"]
         for split in ("train", "test"):
-            bench = load_benchmark(out / subset, split)
+            bench = load_benchmark(split=split, data_dir=out / subset)
             assert len({a.cluster_id for a in bench.articles}) == FULL_PAIRS[split, subset]
             assert {a.split for a in bench.articles} == {split}
-            meta = dataset_metadata(out / subset, split)
+            meta = dataset_metadata(split=split, data_dir=out / subset)
             assert (meta["source_format"], meta["subset"], meta["split"]) == ("ists2016", subset, split)
 
 
@@ -170,7 +170,7 @@ def test_datasets_loads_an_imported_folder_offline(
 
 
 def _gold_predictions(out: Path, subset: str, split: str, path: Path) -> list[tuple[str, str, str]]:
-    bench = load_benchmark(out / subset, split)
+    bench = load_benchmark(split=split, data_dir=out / subset)
     write_predictions(path, [Prediction(x.claim_a, x.claim_b, 1.0, x.relation) for x in bench.alignments])
     return [(x.claim_a, x.claim_b, x.relation) for x in bench.alignments]
 
@@ -188,7 +188,7 @@ def test_eval_on_an_import_reports_the_ists_measure(
     assert report["ci"]["ists.F1Ali"] == [1.0, 1.0] and report["supports"]["ists.sentence_pairs"] == 3
     assert report["dataset"]["source_format"] == "ists2016"
     # one wrong relation: alignment F1 stays 1, the mapped type F1 drops
-    bench = load_benchmark(out / "answers-students", "test")
+    bench = load_benchmark(split="test", data_dir=out / "answers-students")
     rows = [Prediction(x.claim_a, x.claim_b, 1.0, x.relation) for x in bench.alignments]
     rows[0] = rows[0]._replace(label="contradiction" if rows[0].label != "contradiction" else "equivalent")
     write_predictions(tmp_path / "one-wrong.jsonl", rows)
@@ -208,7 +208,7 @@ def test_export_wa_round_trip_and_f1_one(imported: tuple[Path, Path], tmp_path: 
         wa_path = tmp_path / f"{subset}.wa"
         args = ["export-wa", str(preds), "--data", str(out / subset), "--split", split, "-o", str(wa_path)]
         assert main(args) == 0
-        bench = load_benchmark(out / subset, split)
+        bench = load_benchmark(split=split, data_dir=out / subset)
         wa = parse_wa(wa_path.read_text(encoding="utf-8"), str(wa_path))
         again, problems = links_from_wa(wa, bench, subset, split, str(wa_path))
         assert problems == []
@@ -234,7 +234,7 @@ def test_shared_release_imports_with_the_documented_counts(tmp_path: Path, capsy
     expected = {"headlines": (756, 375), "images": (750, 375), "answers-students": (330, 344)}
     for subset, counts in expected.items():
         for split, n in zip(("train", "test"), counts, strict=True):
-            assert len({a.cluster_id for a in load_benchmark(tmp_path / subset, split).articles}) == n
+            assert len({a.cluster_id for a in load_benchmark(split=split, data_dir=tmp_path / subset).articles}) == n
         relations, types = card_tables((tmp_path / subset / "README.md").read_text(encoding="utf-8"))
         lines = {
             split: Counter(
@@ -283,7 +283,7 @@ def test_explain_page_of_an_import_shows_every_claim_of_a_pair(imported: tuple[P
     page = tmp_path / "page.html"
     args = ["explain", "--aligner", "fuzzy", "--data", str(out / "headlines"), "--split", "test"]
     assert main([*args, "--resamples", "0", "-o", str(page)]) == 0
-    bench = load_benchmark(out / "headlines", split="test")
+    bench = load_benchmark(split="test", data_dir=out / "headlines")
     first_pair = sorted(bench.article_pairs())[0]
     want = sorted(c.claim_id for a in first_pair for c in bench.claims_of(a))
     dom = dump_dom(page, "pair=0")

@@ -60,3 +60,84 @@ def test_loading_the_records_imports_neither_pandas_nor_pyarrow_dataset():
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]"
+
+
+# --- issue 18 item 15: one argument order, [config,] split, data_dir; mix-ups and bad types said plainly ---
+
+
+def test_load_benchmark_takes_the_split_first_as_load_does():
+    from alignbench.dataset.load import dataset_metadata
+
+    data = ROOT / "data"
+    diagnostic = alignbench.load_benchmark(split="diagnostic")
+    assert alignbench.load_benchmark("diagnostic") == diagnostic  # was read as a folder
+    assert alignbench.load_benchmark("diagnostic", data) == diagnostic
+    assert alignbench.load_benchmark(split="diagnostic", data_dir=str(data)) == diagnostic
+    assert dataset_metadata("diagnostic", data)["split"] == "diagnostic"
+    assert alignbench.load("claims", "diagnostic", data).num_rows == len(diagnostic.claims)
+
+
+def test_a_folder_given_as_the_split_is_named_as_such():
+    from alignbench.dataset.load import DatasetArgumentError, dataset_metadata
+
+    data = ROOT / "data"
+    for call, split in (
+        (lambda: alignbench.load_benchmark(data), "test"),  # the old order: read the test split of data/
+        (lambda: alignbench.load_benchmark(str(data)), "test"),
+        (lambda: alignbench.load_benchmark(str(data), "diagnostic"), "diagnostic"),  # both swapped
+        (lambda: dataset_metadata(data, "test"), "test"),
+        (lambda: alignbench.load("claims", str(data)), "test"),
+    ):
+        with pytest.raises(DatasetArgumentError, match="is a folder, not a split name") as err:
+            call()
+        assert isinstance(err.value, ValueError) and isinstance(err.value, DataError)
+        function = str(err.value).split(":")[0]
+        assert str(err.value).endswith(f"then the folder: {function}(split={split!r}, data_dir={str(data)!r})")
+    with pytest.raises(ValueError, match=r"split is empty \(this dataset has: test, diagnostic\)"):
+        alignbench.load_benchmark("")
+
+
+def test_a_split_name_given_as_the_folder_is_named_as_such(tmp_path):
+    from alignbench.dataset.load import DatasetArgumentError
+
+    with pytest.raises(DatasetArgumentError, match=r"diagnostic: no such dataset folder.*'diagnostic' is a split name"):
+        alignbench.load_benchmark(data_dir="diagnostic")
+    with pytest.raises(DataError, match="no such dataset folder") as err:  # not a split name: no such hint
+        alignbench.load_benchmark(data_dir=tmp_path / "nope")
+    assert "split name" not in str(err.value)
+
+
+def test_bad_types_are_type_errors_that_name_the_argument():
+    from alignbench.dataset.load import available_splits, dataset_metadata
+
+    cases = [
+        (lambda: alignbench.load_benchmark(None, "diagnostic"), "load_benchmark: split must be a str such as 'test', got NoneType None"),
+        (lambda: alignbench.load_benchmark(split=3), "load_benchmark: split must be a str such as 'test', got int 3"),
+        (lambda: alignbench.load_benchmark(data_dir=3), "load_benchmark: data_dir must be a folder (str or os.PathLike) or None"),
+        (lambda: alignbench.load(["claims"]), "load: config must be a str such as 'claims', got list ['claims']"),
+        (lambda: alignbench.load("claims", data_dir=1.5), "load: data_dir must be a folder"),
+        (lambda: dataset_metadata(split=b"test"), "dataset_metadata: split must be a str such as 'test', got bytes"),
+        (lambda: available_splits(7), "available_splits: data_dir must be a folder"),
+    ]  # fmt: skip
+    for call, message in cases:
+        with pytest.raises(TypeError) as err:
+            call()
+        assert str(err.value).startswith(message)
+
+
+def test_the_command_line_reports_mixed_up_split_and_folder_in_one_line(capsys):
+    from alignbench.cli import main
+
+    data = str(ROOT / "data")
+    assert main(["eval", "--aligner", "tfidf", "--resamples", "0", "--split", data]) == 2
+    assert capsys.readouterr().err == (
+        f"alignbench eval: error: --split {data}: a folder, not a split name (this dataset has: test, diagnostic); "
+        "give a dataset folder with --data\n"
+    )
+    assert main(["eval", "--aligner", "tfidf", "--resamples", "0", "--split", ""]) == 2
+    assert capsys.readouterr().err == "alignbench eval: error: --split is empty (this dataset has: test, diagnostic)\n"
+    assert main(["eval", "--aligner", "tfidf", "--resamples", "0", "--data", "diagnostic"]) == 1
+    err = capsys.readouterr().err
+    assert (
+        err.count("\n") == 1 and "diagnostic: no such dataset folder" in err and "'diagnostic' is a split name" in err
+    )

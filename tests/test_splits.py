@@ -149,7 +149,7 @@ def test_build_writes_each_split_apart_and_loaders_read_them(sources, tmp_path, 
     assert sorted(p.name.split("-")[0] for p in (data / "pairs").iterdir()) == ["diagnostic", "test"]
     assert alignbench.load("pairs", split="diagnostic", data_dir=data).num_rows == 2 * 1
     assert alignbench.load("pairs", split="test", data_dir=data).num_rows == SEED_CANDIDATES
-    diag = alignbench.load_benchmark(data, split="diagnostic")
+    diag = alignbench.load_benchmark(split="diagnostic", data_dir=data)
     assert [a.synthetic for a in diag.articles] == [True, True] and {a.split for a in diag.articles} == {"diagnostic"}
     monkeypatch.setenv("HF_DATASETS_OFFLINE", "1")
     monkeypatch.setenv("HF_HOME", str(tmp_path / "hf"))
@@ -159,7 +159,10 @@ def test_build_writes_each_split_apart_and_loaders_read_them(sources, tmp_path, 
     links = load_dataset(str(data), "alignments", split="diagnostic")
     assert links["tags"] == [["range-disjoint", "unit-spelling"]]
     assert load_dataset(str(data), "pairs", split="test")["tags"][:2] == [[], []]  # untagged real links
-    assert alignbench.load_benchmark(data, split="diagnostic").alignments[0].tags == ("range-disjoint", "unit-spelling")
+    assert alignbench.load_benchmark(split="diagnostic", data_dir=data).alignments[0].tags == (
+        "range-disjoint",
+        "unit-spelling",
+    )
     card = (data / "README.md").read_text()
     assert "Split `diagnostic`: **synthetic**" in card and "rows (test) | rows (diagnostic)" in card
     with pytest.raises(DataError, match=r"no split 'train' \(this dataset has: test, diagnostic\)"):

@@ -92,7 +92,7 @@ def test_origin_names_the_dataset_split_objective_and_grid() -> None:
 
 @pytest.mark.parametrize("decoder", ["threshold", "mutual", "hungarian"])
 def test_every_grid_point_labels_as_run_aligner_does(decoder: str) -> None:
-    bench = load_benchmark(None, "test")  # the seed cluster: numbers and nested content words for the tagger
+    bench = load_benchmark(split="test")  # the seed cluster: numbers and nested content words for the tagger
     space = CandidateSpace(bench)
     aligner = get_aligner("tfidf")
     scored = score_split(aligner, bench, space, decoder)
@@ -107,7 +107,7 @@ def test_every_grid_point_labels_as_run_aligner_does(decoder: str) -> None:
     "objective", ["link.F1", "macro.F1", "labeled.P", "relation.F1@contradiction", "unique.F1", "strict.R"]
 )
 def test_objective_value_equals_the_report_of_the_tuned_config(objective: str) -> None:
-    bench = load_benchmark(None, "test")
+    bench = load_benchmark(split="test")
     result = tune(get_aligner("tfidf"), "mutual", bench, ALIGNBENCH, "train", objective=objective)
     config = RunConfig("tfidf", "tfidf", {}, "mutual", result.threshold, result.equivalent_at, result.origin)
     report = evaluate_config(config, bench, ALIGNBENCH, resamples=0)
@@ -160,7 +160,7 @@ def test_cli_writes_a_config_that_eval_reads_back(
     expected = tune(
         get_aligner("fuzzy", **committed.params),
         "threshold",
-        load_benchmark(ists, "train"),
+        load_benchmark(split="train", data_dir=ists),
         {"source_format": "ists2016", "subset": "headlines"},
         "train",
         thresholds=parse_grid("0.3:0.9:0.1", "--thresholds"),

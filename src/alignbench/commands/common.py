@@ -23,11 +23,21 @@ RUN_FLAGS = ("param", "decoder", "threshold", "equivalent_at", "config")
 
 def _load_gold(args: argparse.Namespace) -> tuple[Benchmark, dict[str, Any]]:
     """The benchmark to score against (bundled, or ``--data DIR``) and its version metadata."""
-    from alignbench.dataset.load import dataset_metadata, load_benchmark
+    from alignbench.dataset.load import DatasetArgumentError, available_splits, dataset_metadata, load_benchmark
 
     split = getattr(args, "split", "test")
-    bench = load_benchmark(args.data, split)
-    meta = dataset_metadata(args.data, split)
+    try:
+        bench = load_benchmark(split=split, data_dir=args.data)
+    except DatasetArgumentError as err:
+        if err.argument != "split":
+            raise
+        has = f"this dataset has: {', '.join(available_splits(args.data))}"
+        _usage(
+            f"--split {split}: a folder, not a split name ({has}); give a dataset folder with --data"
+            if split
+            else f"--split is empty ({has})"
+        )
+    meta = dataset_metadata(split=split, data_dir=args.data)
     dataset = {"dataset_version": meta.get("dataset_version"), "source_sha256": meta.get("source_sha256")}
     for key in ("source_format", "subset"):  # an import's: eval adds the benchmark's own measure
         if key in meta:

@@ -32,7 +32,7 @@ def _cmd_eval(args: argparse.Namespace) -> int:
     names = _metric_selection(args.metrics)
     _check_outputs(args)
     split_given = args.split is not None
-    args.split = args.split or "test"
+    args.split = "test" if args.split is None else args.split  # "--split ''" is an error, not test
     if args.aligner:
         config = _run_config(args)
         from alignbench.aligners import get_aligner
