@@ -357,3 +357,16 @@ def test_a_sound_pass_and_notes_are_valid_and_other_files_are_not(sources, capsy
         f"{PASSES}/ann9.txt: unknown file (only <pass>.jsonl, <pass>.considered.json, claims.jsonl and *.md belong here"
         in err
     )
+
+
+def test_a_root_that_is_not_a_source_tree_is_named(tmp_path, capsys):
+    # issue 18: "corpus: no corpus/ folder here" did not say which root was meant
+    p1 = write_pass(tmp_path, "ann1", [("wonsan-a-001", "wonsan-b-001", "equivalent")])
+    p2 = write_pass(tmp_path, "ann2", [("wonsan-a-001", "wonsan-b-001", "related")])
+    missing = tmp_path / "nonexistent"
+    assert main(["agree", "--root", str(missing), p1, p2]) == 1
+    assert capsys.readouterr().err == (
+        f"alignbench agree: {missing}: no such folder (run from a clone of alignbench or pass its path)\n"
+    )
+    assert main(["agree", "--root", str(tmp_path), p1, p2]) == 1
+    assert capsys.readouterr().err.startswith(f"alignbench agree: {tmp_path / 'corpus'}: no corpus/ folder")

@@ -181,3 +181,19 @@ def test_eval_by_tag_on_the_diagnostic_split(capsys):
     assert len(tags) == 22 and report.by_tag["n_units"] == 84
     links = sum(e["supports"]["gold_links"] for e in tags.values())
     assert links > report.supports["gold_links"]  # a link with several tags counts under each
+
+
+def test_by_tag_suggests_only_splits_the_dataset_has(tmp_path, capsys):
+    # issue 18: on an iSTS import (train and test, no tags) it said "try --split diagnostic"
+    from ists_fixture import write_full_release
+
+    from alignbench.cli import main
+
+    assert main(["import", "ists2016", str(write_full_release(tmp_path / "src")), "-o", str(tmp_path / "out")]) == 0
+    capsys.readouterr()
+    data = str(tmp_path / "out" / "headlines")
+    assert main(["eval", "--aligner", "tfidf", "--data", data, "--split", "test", "--by", "tag"]) == 2
+    assert capsys.readouterr().err == (
+        "alignbench eval: error: --by tag: the gold links of split 'test' carry no phenomenon tags "
+        "(nor do those of any other split of this dataset)\n"
+    )

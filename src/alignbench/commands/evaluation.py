@@ -84,8 +84,24 @@ def _check_by(args: argparse.Namespace, bench: Benchmark) -> bool:
 
     tagged = bool(split_tags(bench))
     if args.by == "tag" and not tagged:
-        _usage(f"--by tag: the gold links of split {args.split!r} carry no phenomenon tags (try --split diagnostic)")
+        others = _tagged_splits(args.data, args.split)  # only splits this dataset has (an import has none)
+        hint = " or ".join(f"--split {s}" for s in others)
+        hint = f"try {hint}" if others else "nor do those of any other split of this dataset"
+        _usage(f"--by tag: the gold links of split {args.split!r} carry no phenomenon tags ({hint})")
     return tagged
+
+
+def _tagged_splits(data: str | None, but: str) -> list[str]:
+    """The splits of a dataset, other than ``but``, whose gold links carry phenomenon tags."""
+    from alignbench.dataset.load import available_splits, read_table
+
+    found = []
+    for split in available_splits(data):
+        if split != but:
+            table = read_table("alignments", split, data)
+            if "tags" in table.column_names and any(table.column("tags").to_pylist()):
+                found.append(split)
+    return found
 
 
 def _eval_baselines(args: argparse.Namespace, names: list[str] | None, every_split: bool) -> int:
