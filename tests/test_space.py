@@ -66,3 +66,30 @@ def test_a_space_without_pairs_finds_none():
     space = CandidateSpace(Benchmark((make_article("x"),), (Claim("x-1", "x", 0, 1, "x", "x", None),), ()))
     assert (space.size, space.pairs) == (0, [])
     assert space.pair_of(np.array([0]), np.array([0])).tolist() == [-1]
+
+
+def test_the_import_benchmark_writes_a_release_that_imports_as_counted(tmp_path, capsys):
+    # benchmarks/import_scale.py measures the 45,360-article import: its generator must give a sound
+    # release, and the counts it reports must be those of the imported split
+    import importlib.util
+
+    from conftest import ROOT
+
+    from alignbench.cli import main
+    from alignbench.dataset.load import load_benchmark
+
+    spec = importlib.util.spec_from_file_location("import_scale", ROOT / "benchmarks" / "import_scale.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    counts = module.write_release(tmp_path / "src", 30)
+    assert main(["import", "ists2016", str(tmp_path / "src"), "-o", str(tmp_path / "out")]) == 0
+    warnings = [line for line in capsys.readouterr().err.splitlines() if "warning" in line]
+    assert all("pairs, the release documents" in line for line in warnings)  # only the sizes differ
+    bench = load_benchmark(split="test", data_dir=tmp_path / "out" / "headlines")
+    space = CandidateSpace(bench)
+    assert (len(bench.articles), len(bench.claims), space.size) == (
+        counts["articles"],
+        counts["claims"],
+        counts["candidate_pairs"],
+    )
+    assert len(space.pairs) == 30 and len(bench.alignments) > 30
