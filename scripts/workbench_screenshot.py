@@ -23,7 +23,7 @@ from workbench import browser_page, make_tree, select, wait_state, workbench  # 
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(allow_abbrev=False, description=__doc__.split("\n")[0])
     parser.add_argument("output", type=Path)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:

@@ -369,4 +369,4 @@ def test_a_root_that_is_not_a_source_tree_is_named(tmp_path, capsys):
         f"alignbench agree: {missing}: no such folder (run from a clone of alignbench or pass its path)\n"
     )
     assert main(["agree", "--root", str(tmp_path), p1, p2]) == 1
-    assert capsys.readouterr().err.startswith(f"alignbench agree: {tmp_path / 'corpus'}: no corpus/ folder")
+    assert capsys.readouterr().err.startswith(f"alignbench agree: {tmp_path / 'corpus'}: no such folder")

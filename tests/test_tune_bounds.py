@@ -12,10 +12,10 @@ from conftest import ROOT
 from ists_fixture import write_full_release
 from tune_fixture import TableAligner, tuning_benchmark
 
-import alignbench.scoring.tune
+import alignbench.runs.tune
 from alignbench.cli import build_parser, main
 from alignbench.records import UsageError
-from alignbench.scoring.tune import parse_grid, tune
+from alignbench.runs.tune import parse_grid, tune
 from alignbench.scoring.tune_grid import DEFAULT_EQUIVALENT_AT, DEFAULT_THRESHOLDS
 
 ALIGNBENCH = {"dataset_version": "x"}
@@ -50,7 +50,7 @@ def no_scoring(monkeypatch: pytest.MonkeyPatch) -> None:
     def fail(*args, **kwargs):
         raise AssertionError("the split was scored: the grid was not refused before the work")
 
-    monkeypatch.setattr(alignbench.scoring.tune, "score_split", fail)
+    monkeypatch.setattr(alignbench.runs.tune, "score_split", fail)
 
 
 def test_a_grid_of_1e8_points_is_refused_before_any_work(

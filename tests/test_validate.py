@@ -54,7 +54,7 @@ def test_committed_data_is_valid(capsys):
 def test_missing_corpus_is_a_one_line_error(tmp_path, capsys):
     status, _, err = run_validate(tmp_path, capsys)
     assert status == 1
-    assert f"{tmp_path / 'corpus'}: no corpus/ folder (run from a clone" in err
+    assert f"{tmp_path / 'corpus'}: no such folder (run from a clone" in err
     assert "Traceback" not in err
 
 

@@ -273,6 +273,7 @@ def _add_annotation_commands(sub: argparse._SubParsersAction) -> None:
     """``new-cluster``, ``add-article`` and ``annotate``: growing the real split by hand (DESIGN §13)."""
     p = sub.add_parser(
         "new-cluster",
+        allow_abbrev=False,
         help="start a new event cluster: corpus/ID/ (with its split) and annotations/ID/",
         description="Make corpus/ID/cluster.json (the split) and annotations/ID/. Then add its articles with "
         "'alignbench add-article' and annotate them with 'alignbench annotate'.",
@@ -289,6 +290,7 @@ def _add_annotation_commands(sub: argparse._SubParsersAction) -> None:
 
     p = sub.add_parser(
         "add-article",
+        allow_abbrev=False,
         help="copy an article (a .txt file, or a saved .html page) into a cluster and record its metadata",
         description="Copy FILE byte for byte to corpus/ID/<article_id>.txt (for an .html page: the article text that "
         "trafilatura extracts, optional extra 'annotate'; the page's SHA-256 and URL are recorded) and append its "
@@ -312,6 +314,7 @@ def _add_annotation_commands(sub: argparse._SubParsersAction) -> None:
 
     p = sub.add_parser(
         "annotate",
+        allow_abbrev=False,
         help="the annotation workbench: a local web page for chrome, claims, links, and adjudication",
         description="Serve the annotation workbench of cluster ID on 127.0.0.1 (only), at a URL with a random "
         "token. --pass NAME: remove page chrome, make claims, and link every claim pair of the articles (a blind "

@@ -122,7 +122,7 @@ def available_splits(data_dir: str | Path | None = None) -> list[str]:
     return sorted(found, key=lambda s: (s != SPLIT, s))
 
 
-def _parquet_file(config: str, split: str, data_dir: str | Path | None, function: str) -> Path:
+def _parquet_file(config: str, split: str, data_dir: str | Path | None, function: str = "read_table") -> Path:
     """The path of one config's Parquet file of one split, checked to exist (and the arguments)."""
     from alignbench.dataset.schema import CONFIGS
 

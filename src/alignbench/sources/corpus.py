@@ -318,9 +318,8 @@ def check_sources(root: str | Path) -> tuple[Benchmark, list[str]]:
     root = Path(root)
     problems = Problems(root)
     if not (root / "corpus").is_dir():
-        where, why = (root, "no such folder") if not root.is_dir() else (root / "corpus", "no corpus/ folder")
-        # the path as given, not relative to root: "corpus" alone would not say which tree was meant
-        problems.append(f"{where}: {why} (run from a clone of alignbench or pass its path)")
+        missing = root if not root.is_dir() else root / "corpus"  # named as given, not relative to root
+        problems.append(f"{missing}: no such folder (run from a clone of alignbench or pass its path)")
         return Benchmark((), (), ()), list(problems)
     seeds = _check_seeds(root, problems)
     articles: dict[str, Article] = {}
