@@ -4,7 +4,8 @@ For every config of ``baselines/configs`` and every subset (headlines, images, a
 of the iSTS-2016 release, this
 
 1. imports the release (``alignbench import ists2016``) into a temporary folder;
-2. tunes the config's threshold and ``equivalent_at`` on the subset's ``train`` split, as
+2. (configs of systems that label pairs themselves, such as the ``position`` and ``overlap`` floors,
+   have nothing to tune and are left out) tunes the config's threshold and ``equivalent_at`` on the subset's ``train`` split, as
    ``alignbench tune NAME --data OUT/SUBSET --split train`` does (objective link.F1, ties by
    labeled.F1, the default grid), and keeps the config in ``baselines/ists2016/SUBSET/configs``;
 3. scores the tuned config on the ``test`` split with 95% CIs (1,000 bootstrap resamples of
@@ -40,7 +41,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from alignbench.aligners import get_aligner
+from alignbench.aligners import get_aligner, labels_itself
 from alignbench.dataset.ists_import import import_ists2016
 from alignbench.dataset.load import dataset_metadata, load_benchmark
 from alignbench.runs.baselines import (
@@ -163,7 +164,12 @@ def _body(level: str, tables: dict[str, tuple[str, int]], transfer: str, setting
 def generate(src: Path, root: Path = ROOT) -> dict[Path, str]:
     """Every file this script keeps (paths relative to the checkout) and its text."""
     files: dict[Path, str] = {}
-    a_priori = [read_config(p) for p in config_paths(root / "baselines")]
+    # systems that label pairs themselves (the position and overlap floors) have no settings to tune
+    a_priori = [
+        c
+        for c in map(read_config, config_paths(root / "baselines"))
+        if not labels_itself(get_aligner(c.aligner, **c.params))
+    ]
     tables: dict[str, tuple[str, int]] = {}
     tuned: dict[str, list[RunConfig]] = {}
     lexical: dict[str, list[Report]] = {}
