@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from pathlib import Path
 
 from conftest import ROOT
 
@@ -97,3 +98,15 @@ def test_datasheet_second_read_counts_match_the_review_files():
         found[path.stem.removeprefix("DIAGNOSTIC-").removesuffix("-review")] = [int(v) for v in (row or line).groups()]
     assert rows == found
     assert total == [sum(col) for col in zip(*found.values(), strict=True)]
+
+
+def test_datasheet_second_pass_agreement_is_current():
+    """The per-writer agreement of the blind second pass is computed from the pass files, not typed."""
+    import importlib.util
+
+    root = Path(__file__).resolve().parents[1]
+    spec = importlib.util.spec_from_file_location("second_pass", root / "scripts" / "second_pass.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    text = (root / "DATASHEET.md").read_text(encoding="utf-8")
+    assert f"<!-- second-pass:start -->\n{module.summary()}<!-- second-pass:end -->" in text
