@@ -95,7 +95,7 @@ def _semantic_block(tables: dict[str, str], lexical: dict[str, list[Report]], se
     lines = []
     for subset in tables:
         a, b = _best(lexical[subset]), _best(semantic[subset])
-        row = next(r for r in compare(a, b) if r["metric"] == "link.F1")
+        row = compare(a, b, ("link.F1",)).row("link.F1")
         lines.append(
             f"- {subset}: {b.system['name']} {row['b']:.3f} vs {a.system['name']} {row['a']:.3f} "
             f"(B-A {row['delta']:+.3f} [{row['ci_low']:+.3f}, {row['ci_high']:+.3f}], {format_p(row['extreme'], row['defined'])})"

@@ -5,7 +5,8 @@ A bit-reproducible aligner (``tolerance`` 0.0, every lexical baseline and floor)
 report, floats equal to 1e-9 relative (JSON round trips and another machine's libm), counts equal. An
 aligner whose floats depend on the CPU (quantised kernels, BLAS summation order) declares an absolute
 ``tolerance``: its metric values and interval bounds (also per tag) may move by that much, and the
-counts that follow from its decisions (decided links, confusion matrices, per-pair values) may differ;
+counts that follow from its decisions and ranking (decided links, confusion matrices, per-pair values,
+the ranking profile) may differ;
 everything that describes the run (dataset, system, threshold, bootstrap settings, gold supports, units)
 must still be equal. The ``environment`` block is provenance and is never compared.
 """
@@ -15,8 +16,8 @@ from __future__ import annotations
 import math
 from typing import Any
 
-#: Report keys that follow from a run's decisions and may differ when its scores are not reproducible.
-DECISION_KEYS = ("confusion", "unit_confusion", "per_pair")
+#: Report keys that follow from a run's decisions or ranking and may differ when its scores are not reproducible.
+DECISION_KEYS = ("confusion", "unit_confusion", "per_pair", "ranking")
 #: Supports that count the system's output rather than the gold.
 DECISION_SUPPORTS = ("decided_links", "scored_candidates", "predicted_contradictions")
 #: Relative tolerance of a "reproducible" float (a value written as JSON and read back, another libm).

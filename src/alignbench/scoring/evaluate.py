@@ -26,7 +26,7 @@ from alignbench.scoring.metrics import (
     too_few_to_test,
 )
 from alignbench.scoring.predictions import PredictionArrays
-from alignbench.scoring.ranking import ResampledAP, average_precision, query_ranks
+from alignbench.scoring.ranking import ResampledAP, average_precision, profile_to_json, query_ranks, ranking_profile
 from alignbench.scoring.report import Report
 from alignbench.scoring.space import CandidateSpace
 
@@ -162,8 +162,10 @@ def evaluate(
     unit_conf = confusion(space.gold, label, cand_unit, n_units)
     macro = [rel for i, rel in enumerate(RELATIONS) if supports.get(f"gold.{rel}", 0) > 0]
     ci: dict[str, list[float]] = {}
+    # kept in the report, so that compare can redraw AP on paired resamples; the intervals below use it too
+    profile = ranking_profile(score, space.gold < N_SURE, space.gold == RELATED, cand_unit)
     if resamples > 0 and n_units > 0:
-        resampled_ap = ResampledAP(score, space.gold < N_SURE, space.gold == RELATED, cand_unit)
+        resampled_ap = ResampledAP.from_profile(profile)
 
         def statistic(weights: np.ndarray) -> dict[Metric, np.ndarray]:
             return {**bootstrap_pair_metrics(unit_conf, weights, macro), AP: resampled_ap(weights)}
@@ -216,4 +218,5 @@ def evaluate(
         per_pair=rows,
         by_tag=breakdown,
         environment=environment if environment is not None else current_environment(),
+        ranking=profile_to_json(profile),
     )

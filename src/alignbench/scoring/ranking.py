@@ -7,7 +7,9 @@ same score), so a constant scorer gets no credit for the order it was given.
 
 from __future__ import annotations
 
+import itertools
 import math
+from typing import NamedTuple
 
 import numpy as np
 
@@ -108,6 +110,62 @@ def digamma_int(x: np.ndarray) -> np.ndarray:
     return out
 
 
+class RankingProfile(NamedTuple):
+    """All that the AP of unit resamples needs of a ranking: the resampling unit of each sure link, in
+    ranked order (``positives``), and of the other ranked candidates before the last sure link, how
+    many of each unit lie in each gap (``gap`` k: after sure link k-1, before sure link k). Their
+    order within a gap does not matter, nor does anything ranked after the last sure link.
+
+    A report keeps it (``Report.ranking``, :func:`profile_to_json`) so that ``compare`` can redraw
+    the AP of both systems on the same resamples without their prediction files: its size is the
+    number of (gap, unit) groups, at most the number of candidates, and holds no claim id or score.
+    """
+
+    positives: np.ndarray
+    gap: np.ndarray
+    unit: np.ndarray
+    count: np.ndarray
+
+
+def ranking_profile(score: np.ndarray, positive: np.ndarray, ignore: np.ndarray, unit: np.ndarray) -> RankingProfile:
+    """The :class:`RankingProfile` of ranking ``score`` (ignored candidates left out, pessimistic ties)."""
+    keep = ~ignore
+    score, positive, unit = score[keep], positive[keep], np.asarray(unit[keep], dtype=np.int64)
+    order = ranking_order(score, positive)
+    positive, unit = positive[order], unit[order]
+    pos_at = np.flatnonzero(positive)
+    end = int(pos_at[-1]) if pos_at.size else 0
+    before = ~positive[:end]
+    gap = np.cumsum(positive[:end], dtype=np.int64)[before]  # sure links ranked before each candidate
+    span = int(unit.max()) + 1 if unit.size else 1
+    keys, count = np.unique(gap * span + unit[:end][before], return_counts=True)
+    gaps, units = np.divmod(keys, span)
+    return RankingProfile(unit[pos_at], gaps.astype(np.int64), units.astype(np.int64), count.astype(np.int64))
+
+
+def profile_to_json(profile: RankingProfile) -> dict[str, list]:
+    """``{"positives": [unit, ...], "before": [[unit, count, unit, count, ...] per sure link]}``:
+    ``before[k]`` lists, by unit, the candidates ranked before sure link k and after sure link k-1."""
+    bounds = np.searchsorted(profile.gap, np.arange(len(profile.positives) + 1))
+    pairs = np.stack([profile.unit, profile.count], axis=1).ravel().tolist()
+    return {
+        "positives": np.asarray(profile.positives).tolist(),
+        "before": [pairs[2 * int(lo) : 2 * int(hi)] for lo, hi in itertools.pairwise(bounds)],
+    }
+
+
+def profile_from_json(data: dict[str, list]) -> RankingProfile:
+    """The :class:`RankingProfile` written by :func:`profile_to_json` (checked by the report's structure check)."""
+    gap = [k for k, row in enumerate(data["before"]) for _ in range(len(row) // 2)]
+    flat = [v for row in data["before"] for v in row]
+    return RankingProfile(
+        np.asarray(data["positives"], dtype=np.int64),
+        np.asarray(gap, dtype=np.int64),
+        np.asarray(flat[0::2], dtype=np.int64),
+        np.asarray(flat[1::2], dtype=np.int64),
+    )
+
+
 # --- AP of bootstrap resamples ----------------------------------------------------------------
 
 
@@ -134,24 +192,33 @@ class ResampledAP:
     def __init__(
         self, score: np.ndarray, positive: np.ndarray, ignore: np.ndarray, unit: np.ndarray, memory: int | None = None
     ):
-        keep = ~ignore
-        score, positive, unit = score[keep], positive[keep], np.asarray(unit[keep], dtype=np.int64)
-        order = ranking_order(score, positive)
-        positive, unit = positive[order], unit[order]
-        self.pos_at = np.flatnonzero(positive)
-        self.pos_unit = unit[self.pos_at]
+        self._setup(ranking_profile(score, positive, ignore, unit), memory)
+
+    @classmethod
+    def from_profile(cls, profile: RankingProfile, memory: int | None = None) -> ResampledAP:
+        """The AP of resamples of a ranking known only by its :class:`RankingProfile` (as a report keeps it)."""
+        self = cls.__new__(cls)
+        self._setup(profile, memory)
+        return self
+
+    def _setup(self, profile: RankingProfile, memory: int | None) -> None:
+        self.pos_unit = np.asarray(profile.positives, dtype=np.int64)
+        n_pos = self.pos_unit.size
         self.elements = bootstrap.memory_budget(memory) // 64  # ~8 float64 arrays of (positives x resamples) at once
-        end = int(self.pos_at[-1]) if self.pos_at.size else 0
-        # segment of a ranked position i before the last positive: the number of positives up to i
-        seg = np.cumsum(positive[:end], dtype=np.int64)
-        span = int(unit.max()) + 1 if unit.size else 1
-        key = np.sort(seg * span + unit[:end])
-        first = np.flatnonzero(np.concatenate([[True], key[1:] != key[:-1]])) if end else np.zeros(0, np.int64)
-        self.entry_count = np.diff(np.append(first, end)).astype(np.float64)
-        self.entry_seg, self.entry_unit = np.divmod(key[first], span)
-        self.seg_start = np.searchsorted(self.entry_seg, np.arange(self.pos_at.size + 1))
-        self.longest = int(np.diff(self.pos_at, prepend=0).max()) if self.pos_at.size else 0
-        self.unit_before_last = np.bincount(unit[:end], minlength=span).astype(np.float64)
+        # Segment 0 holds the candidates before the first sure link; segment k >= 1 holds sure link k-1
+        # and the candidates between it and sure link k. Entries: (segment, unit) groups, sorted.
+        seg = np.concatenate([profile.gap, np.arange(1, n_pos, dtype=np.int64)])
+        unit = np.concatenate([profile.unit, self.pos_unit[:-1]])
+        count = np.concatenate([profile.count, np.ones(max(n_pos - 1, 0), dtype=np.int64)])
+        span = int(max(unit.max(initial=-1), self.pos_unit.max(initial=-1))) + 1
+        keys, where = np.unique(seg * span + unit, return_inverse=True)
+        self.entry_count = np.bincount(where, weights=count, minlength=keys.size).astype(np.float64)
+        self.entry_seg, self.entry_unit = np.divmod(keys, span) if span else (keys, keys)
+        self.seg_start = np.searchsorted(self.entry_seg, np.arange(n_pos + 1))
+        per_segment = np.bincount(seg, weights=count, minlength=n_pos) if n_pos else np.zeros(0)
+        # the longest run of ranked candidates from one sure link to the next (the float32 bound below)
+        self.longest = int(per_segment.max()) if n_pos else 0
+        self.unit_before_last = np.bincount(unit, weights=count, minlength=max(span, 1)).astype(np.float64)
 
     def _segment_weights(self, weights_t: np.ndarray, start: int, stop: int) -> np.ndarray:
         """(stop - start) x resamples: weighted count of each segment's candidates, segments start..stop-1."""

@@ -2,8 +2,11 @@
 
 A :class:`Report` records the alignbench and metric versions, the dataset version and source hash,
 the split, the system and its parameters, the threshold and where it came from, the supports, every
-metric value and its bootstrap CI, and the per-unit confusion counts that ``alignbench compare``
-needs for a paired bootstrap test. Only the formatters round.
+metric value and its bootstrap CI, and what ``alignbench compare`` needs for a paired bootstrap test
+without the prediction files: the per-unit confusion counts (every metric computed from decisions)
+and the ranking profile (``rank.AP``: the unit of each sure link in ranked order and, between two
+sure links, how many candidates of each unit; :class:`alignbench.scoring.ranking.RankingProfile`).
+Only the formatters round.
 """
 
 from __future__ import annotations
@@ -40,18 +43,68 @@ class Report:
     #: versions, CPU model and SIMD flags, BLAS), or None for reports written before it was recorded.
     #: It is provenance, not a result: comparisons of reports leave it out.
     environment: dict[str, Any] | None = None
+    #: The ranking profile of the system's scores (:func:`alignbench.scoring.ranking.profile_to_json`),
+    #: from which ``compare`` recomputes ``rank.AP`` on paired resamples; None in reports written
+    #: before it was kept (compare then leaves ``rank.AP`` out and says why).
+    ranking: dict[str, Any] | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        """The report as plain JSON-able data (``by_tag`` and ``environment`` only when there is one)."""
+        """The report as plain JSON-able data (``by_tag``, ``environment`` and ``ranking`` only when there is one)."""
         data = dataclasses.asdict(self)
-        for optional in ("by_tag", "environment"):
+        for optional in OPTIONAL:
             if data[optional] is None:
                 del data[optional]
         return data
 
     def to_json(self) -> str:
-        """JSON text with a stable key order (floats written exactly, as ``repr``)."""
-        return json.dumps(self.to_dict(), indent=1, ensure_ascii=False) + "\n"
+        """JSON text with a stable key order (floats written exactly, as ``repr``). The ranking
+        profile's integer lists are written one per line, not one number per line."""
+        data = self.to_dict()
+        ranking = data.pop("ranking", None)
+        text = json.dumps(data, indent=1, ensure_ascii=False)
+        if ranking is not None:
+            compact = {"separators": (",", ":")}
+            before = ",\n".join(f"   {json.dumps(row, **compact)}" for row in ranking["before"])
+            block = (
+                f' "ranking": {{\n  "positives": {json.dumps(ranking["positives"], **compact)},\n'
+                f'  "before": [' + (f"\n{before}\n  ]" if before else "]") + "\n }"
+            )
+            text = text[: -len("\n}")] + ",\n" + block + "\n}"
+        return text + "\n"
+
+    def metric_rows(self) -> list[dict[str, Any]]:
+        """One dict per metric: ``metric``, ``value``, ``ci_low``, ``ci_high`` (None without an
+        interval), ``support`` (gold items behind it) and ``too_few`` (below ``bootstrap.min_support``)."""
+        from alignbench.scoring.metrics import MIN_SUPPORT, gold_support, too_few_to_test
+
+        minimum = self.bootstrap.get("min_support", MIN_SUPPORT)
+        few = self.bootstrap.get("too_few_to_test")
+        few = set(few if few is not None else too_few_to_test(list(self.metrics), self.supports, minimum))
+        rows = []
+        for name, value in self.metrics.items():
+            low, high = self.ci.get(name, (None, None))
+            support = gold_support(name, self.supports)
+            rows.append(
+                {
+                    "metric": name,
+                    "value": value,
+                    "ci_low": low,
+                    "ci_high": high,
+                    "support": support,
+                    "too_few": name in few,
+                }
+            )
+        return rows
+
+    def to_frame(self):  # -> pandas.DataFrame (pandas is imported here only: ``import alignbench`` stays light)
+        """The metrics as a ``pandas.DataFrame`` indexed by metric name, columns as :meth:`metric_rows`,
+        with the system name and split as columns so that frames of several reports concatenate."""
+        import pandas as pd
+
+        frame = pd.DataFrame(self.metric_rows()).set_index("metric")
+        frame.insert(0, "split", self.dataset.get("split"))
+        frame.insert(0, "system", self.system.get("name"))
+        return frame
 
     @classmethod
     def from_json(cls, text: str, source: str = "<report>") -> Report:
@@ -176,6 +229,8 @@ _FIELDS = (
     "unit_confusion",
     "per_pair",
 )
+#: Report fields written only when present.
+OPTIONAL = ("by_tag", "environment", "ranking")
 #: The keys of a report's ``bootstrap`` block and how each is checked.
 _BOOTSTRAP = {
     "resamples": _count,
@@ -198,7 +253,7 @@ _BOOTSTRAP_OPTIONAL = {"numpy_version": _string, "metrics": _string, "min_suppor
 def _check(data: Any) -> None:
     if not isinstance(data, dict):
         raise _Bad(f"expected an object, got {_kind(data)}")
-    _keys(data, "", _FIELDS, ("by_tag", "environment"))
+    _keys(data, "", _FIELDS, OPTIONAL)
     for key in ("alignbench_version", "metric_version"):
         _string(data[key], key)
     for key in ("dataset", "system", "threshold"):
@@ -242,6 +297,35 @@ def _check(data: Any) -> None:
         _check_by_tag(data["by_tag"])
     if "environment" in data:
         _object(data["environment"], "environment")
+    if "ranking" in data:
+        _check_ranking(data["ranking"], len(units), data["supports"].get("sure_links"))
+
+
+def _check_ranking(value: Any, n_units: int, sure_links: Any) -> None:
+    """The ranking profile: unit indexes below ``n_units``, positive counts, one gap per sure link."""
+    block = _object(value, "ranking")
+    _keys(block, "ranking", ("positives", "before"))
+    positives = _array(block["positives"], "ranking.positives")
+    for i, unit in enumerate(positives):
+        if type(unit) is not int or not 0 <= unit < n_units:
+            raise _Bad(f"ranking.positives[{i}]: expected a unit index below {n_units}, got {_show(unit)}")
+    if sure_links is not None and len(positives) != sure_links:
+        raise _Bad(f"ranking.positives: {len(positives)} sure links but supports.sure_links is {_show(sure_links)}")
+    gaps = _array(block["before"], "ranking.before")
+    if len(gaps) != len(positives):
+        raise _Bad(f"ranking.before: {len(gaps)} gaps but {len(positives)} sure links")
+    for k, row in enumerate(gaps):
+        where = f"ranking.before[{k}]"
+        if len(_array(row, where)) % 2:
+            raise _Bad(f"{where}: expected unit, count pairs, got {len(row)} numbers")
+        last = -1
+        for j in range(0, len(row), 2):
+            unit, count = row[j], row[j + 1]
+            if type(unit) is not int or not last < unit < n_units:
+                raise _Bad(f"{where}[{j}]: expected increasing unit indexes below {n_units}, got {_show(unit)}")
+            if type(count) is not int or count < 1:
+                raise _Bad(f"{where}[{j + 1}]: expected a positive count, got {_show(count)}")
+            last = unit
 
 
 #: The keys of a report's ``by_tag`` block and how each is checked (``units`` and ``tags`` apart).

@@ -36,7 +36,7 @@ def margins_table(reports: list[Report], split: str) -> str:
         "|---|---:|---:|---:|---:|---:|---:|",
     ]
     for report in systems:
-        rows = {row["metric"]: row for row in compare(best, report, MEASURES)}
+        rows = {row["metric"]: row for row in compare(best, report, MEASURES).rows}
         cells = []
         for name in MEASURES:
             row = rows[name]
