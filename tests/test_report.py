@@ -88,11 +88,11 @@ def test_compare_identical_and_different(tmp_path, report, capsys):
         system={"name": "worse"},
         resamples=100,
     )
-    same = {r["metric"]: r for r in compare(report, report, min_support=0)}
+    same = {r["metric"]: r for r in compare(report, report, min_support=0).rows}
     assert same["link.F1"]["delta"] == 0.0 and same["link.F1"]["p"] == 1.0
-    tiny = {r["metric"]: r for r in compare(report, report)}  # 3 sure links: too few to test
+    tiny = {r["metric"]: r for r in compare(report, report).rows}  # 3 sure links: too few to test
     assert tiny["link.F1"]["too_few"] and tiny["link.F1"]["p"] is None and tiny["link.F1"]["support"] == 3
-    rows = {r["metric"]: r for r in compare(report, other)}
+    rows = {r["metric"]: r for r in compare(report, other).rows}
     assert rows["link.F1"]["a"] == report.metrics["link.F1"] and rows["link.F1"]["b"] == other.metrics["link.F1"]
     assert rows["link.F1"]["delta"] == pytest.approx(other.metrics["link.F1"] - report.metrics["link.F1"])
     assert rows["link.F1"]["ci_low"] <= rows["link.F1"]["delta"] <= rows["link.F1"]["ci_high"]
@@ -155,7 +155,7 @@ def test_compare_p_is_never_zero_and_small_supports_are_not_tested(tmp_path, cap
     assert lines["link.F1"].endswith("[+1.000, +1.000]  p<0.001"), lines["link.F1"]
     assert lines["relation.F1@contradiction"].endswith("  too few to test")
     assert "too few to test: macro.F1 (1), relation.F1@contradiction (1): fewer than 10 gold items" in out
-    rows = {r["metric"]: r for r in compare(nothing, gold)}
+    rows = {r["metric"]: r for r in compare(nothing, gold).rows}
     link = rows["link.F1"]
     assert link["delta"] == 1.0 and link["extreme"] == 0 and link["support"] == 21 and not link["too_few"]
     assert link["p"] == 1 / (link["defined"] + 1) and link["defined"] == 1000
@@ -194,7 +194,7 @@ def test_reports_mark_metrics_with_too_few_gold_items(gold_and_nothing):
     assert "| `relation.F1@contradiction` | 1.000 | [1.000, 1.000] (too few: 1 < 10) |" in md
     assert "| `link.F1` | 1.000 | [1.000, 1.000] |" in md
     tex = format_report(gold, "latex")
-    assert "relation.F1@contradiction & 1.000 & [1.000, 1.000]$^\\dagger$ \\\\" in tex
+    assert "relation.F1@contradiction & 1.000\\rlap{$^\\dagger$} & [1.000, 1.000] \\\\" in tex
     assert "link.F1 & 1.000 & [1.000, 1.000] \\\\" in tex and "too few to test" in tex
     csv_rows = format_report(gold, "csv").splitlines()
     assert next(r for r in csv_rows if r.startswith("all,relation.F1@contradiction,")).endswith(",1,true")
@@ -204,7 +204,7 @@ def test_reports_mark_metrics_with_too_few_gold_items(gold_and_nothing):
 def test_latex_renders_per_pair_rows(report):
     tex = format_report(report, "latex")
     per_pair = tex[tex.index("\\begin{table}", tex.index("\\end{table}")) :]
-    assert "\\begin{tabular}{lrrrr}" in per_pair
+    assert "\\begin{tabular}{@{}lrrrr}" in per_pair
     assert "Article pair & link.F1 & labeled.F1 & relation.F1@contradiction & rank.AP \\\\" in per_pair
     row = next(line for line in per_pair.splitlines() if line.startswith("x \\textasciitilde{} y & "))
     assert (
@@ -216,7 +216,8 @@ def test_latex_renders_per_pair_rows(report):
         )
         + " \\\\"
     )
-    assert "\\caption{Per article pair: system my\\_system, split test.}" in per_pair
+    assert "\\caption{my\\_system per article pair (test split).}" in per_pair
+    assert "\\label{tab:my-system-test-pairs}" in per_pair
 
 
 def test_user_values_cannot_break_out_of_header_lines(report):
@@ -235,18 +236,24 @@ def test_user_values_cannot_break_out_of_header_lines(report):
         assert not any(ch in out for ch in "\r\x1b\x85\u2028\u202e"), fmt
     assert Report.from_json(format_report(evil, "json")) == evil
     tex = format_report(evil, "latex").splitlines()
-    assert all(line.startswith("% ") for line in tex[:5]) and tex[5] == "\\begin{table}[t]"
+    assert all(line.startswith("% ") for line in tex[:6]) and tex[6] == "\\begin{table}[t]"
     assert tex[1] == '% system a\\nb\\end{table} --> \\x1b[31m\\u2028\\u202e {"k\\n": "v\\r"}'
     body = [line for line in tex if not line.startswith("%")]
     assert sum(line == "\\end{table}" for line in body) == 2
-    assert any(line.startswith("\\caption{alignbench") and "a\\textbackslash{}nb" in line for line in body)
+    assert any(line.startswith("\\caption{a\\textbackslash{}nb\\textbackslash{}end\\{table\\}") for line in body)
     md = format_report(evil, "markdown").splitlines()
     assert all(line.startswith("<!-- ") and line.endswith(" -->") and line.count("-->") == 1 for line in md[:5])
     assert md[5] == ""
     table = format_report(evil, "table").splitlines()
-    assert table[1].startswith("system a\\nb") and table[2] == "threshold None (typed\\nby hand)" and table[5] == ""
+    assert table[1].startswith("system a\\nb") and table[2] == "decisions: typed\\nby hand" and table[5] == ""
     assert "x\\n~ y: " in format_report(evil, "table")
+    from alignbench.scoring.compare import compare as paired
     from alignbench.views.compare import format_comparison
 
-    header = format_comparison(evil, evil, []).splitlines()[0]
-    assert header.startswith("A = a\\nb\\end{table} --> \\x1b[31m")
+    comparison = paired(evil, evil)
+    for fmt in ("table", "markdown", "latex", "csv"):
+        out = format_comparison(comparison, fmt)
+        assert not any(ch in out for ch in "\r\x1b\x85\u2028\u202e"), fmt
+    assert format_comparison(comparison).splitlines()[0].startswith("A = a\\nb\\end{table} --> \\x1b[31m")
+    tex = format_comparison(comparison, "latex").splitlines()
+    assert sum(line == "\\end{table}" for line in tex if not line.startswith("%")) == 1

@@ -1,4 +1,5 @@
-"""Views of results: report formats (table, JSON, LaTeX, ...) and the LaTeX escaping they share.
+"""Views of results: report formats (table, JSON, LaTeX, ...) and the LaTeX escaping they share
+(the LaTeX tables themselves: :mod:`alignbench.views.latex`).
 
 The names of the formats live here, free of NumPy, because the command line needs them to build
 its parser and ``alignbench --help`` must not import the scoring code.
@@ -6,6 +7,8 @@ its parser and ``alignbench --help`` must not import the scoring code.
 
 #: Output formats of reports and leaderboards.
 FORMATS = ("table", "json", "markdown", "latex", "csv")
+#: How LaTeX tables show confidence intervals (:mod:`alignbench.views.latex`); ``below`` is the default.
+CI_MODES = ("below", "inline", "none")
 
 
 def latex_escape(text: str) -> str:
@@ -21,23 +24,8 @@ def latex_escape(text: str) -> str:
         "}": r"\}",
         "~": r"\textasciitilde{}",
         "^": r"\textasciicircum{}",
+        "<": r"\textless{}",  # in the default OT1 encoding a bare < > | print as other glyphs
+        ">": r"\textgreater{}",
+        "|": r"\textbar{}",
     }
     return "".join(table.get(ch, ch) for ch in text)
-
-
-def latex_table(head: list[str], rows: list[list[str]], align: str, caption: str) -> list[str]:
-    """The lines of a booktabs ``table`` float: ``head`` and ``rows`` (plain text, escaped here), the
-    column ``align`` spec (e.g. ``"lrr"``) and a plain-text ``caption``."""
-    return [
-        "\\begin{table}[t]",
-        "\\centering",
-        "\\begin{tabular}{" + align + "}",
-        "\\toprule",
-        " & ".join(latex_escape(h) for h in head) + " \\\\",
-        "\\midrule",
-        *(" & ".join(latex_escape(x) for x in row) + " \\\\" for row in rows),
-        "\\bottomrule",
-        "\\end{tabular}",
-        f"\\caption{{{latex_escape(caption)}}}",
-        "\\end{table}",
-    ]

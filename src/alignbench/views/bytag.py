@@ -12,7 +12,8 @@ from typing import Any
 from alignbench.scoring.bytag import TAG_METRIC_TITLES, TAG_METRICS
 from alignbench.scoring.metrics import MIN_SUPPORT
 from alignbench.scoring.report import Report
-from alignbench.views import latex_table
+from alignbench.views import latex_escape
+from alignbench.views.latex import Num, ci_sentence, dagger_sentence, slug, table
 
 #: Mark of a cell resting on fewer than the minimum number of items (as the leaderboard's).
 MARK = "†"
@@ -24,14 +25,21 @@ _SUPPORT_TITLES = {
 }
 
 
-def tag_cell(report: Report, tag: str, name: str, minimum: int = MIN_SUPPORT) -> str:
-    """``value [low, high]`` of one per-tag measure, ``-`` where undefined, marked when too few."""
+def tag_num(report: Report, tag: str, name: str, minimum: int = MIN_SUPPORT) -> Num:
+    """One per-tag measure as a number cell (value None where undefined), marked when too few."""
     entry = (report.by_tag or {}).get("tags", {}).get(tag)
     if entry is None or name not in entry["metrics"]:
+        return Num(None)
+    return Num(entry["metrics"][name], entry["ci"].get(name), entry["supports"][TAG_METRICS[name]] < minimum)
+
+
+def tag_cell(report: Report, tag: str, name: str, minimum: int = MIN_SUPPORT) -> str:
+    """``value [low, high]`` of one per-tag measure, ``-`` where undefined, marked when too few."""
+    num = tag_num(report, tag, name, minimum)
+    if num.value is None:
         return "-"
-    ci = entry["ci"].get(name)
-    text = f"{entry['metrics'][name]:.3f}" + (f" [{ci[0]:.3f}, {ci[1]:.3f}]" if ci else "")
-    return text + (f" {MARK}" if entry["supports"][TAG_METRICS[name]] < minimum else "")
+    text = f"{num.value:.3f}" + (f" [{num.ci[0]:.3f}, {num.ci[1]:.3f}]" if num.ci else "")
+    return text + (f" {MARK}" if num.few else "")
 
 
 def tag_note(report: Report, minimum: int = MIN_SUPPORT) -> str:
@@ -46,12 +54,19 @@ def tag_note(report: Report, minimum: int = MIN_SUPPORT) -> str:
     )
 
 
-def report_tag_lines(report: Report, fmt: str) -> list[str]:
+def report_tag_lines(report: Report, fmt: str, *, ci: str = "below", label: str | None = None) -> list[str]:
     """The per-tag section of one report in ``table``, ``markdown`` or ``latex`` (empty without one)."""
     if not report.by_tag:
         return []
     tags = list(report.by_tag["tags"])
     head = ["tag", "clusters", "gold", "sure", "contra", *(TAG_METRIC_TITLES[n] for n in TAG_METRICS)]
+    if fmt == "latex":
+        rows_tex: list[list[str | Num]] = []
+        for tag in tags:
+            sup = report.by_tag["tags"][tag]["supports"]
+            counts = [str(sup[k]) for k in ("clusters", "gold_links", "sure_links", "contradictions")]
+            rows_tex.append([tag, *counts, *(tag_num(report, tag, n) for n in TAG_METRICS)])
+        return _latex(head, rows_tex, "Per phenomenon tag.", report, ci, label)
     rows = []
     for tag in tags:
         sup = report.by_tag["tags"][tag]["supports"]
@@ -60,13 +75,22 @@ def report_tag_lines(report: Report, fmt: str) -> list[str]:
     return _grid(head, rows, fmt, tag_note(report), numeric_from=1)
 
 
+def _latex(
+    head: list[str], rows: list[list[str | Num]], title: str, report: Report, ci: str, label: str | None
+) -> list[str]:
+    """A per-tag table in LaTeX: a short caption, the note on what the measures are as a comment."""
+    marked = any(isinstance(x, Num) and x.few for row in rows for x in row)
+    caption = " ".join(x for x in (title, ci_sentence(ci), dagger_sentence(MIN_SUPPORT) if marked else "") if x)
+    return table(
+        head, rows, "l" + "r" * (len(head) - 1), caption=caption, label=label, comments=[tag_note(report)], ci=ci
+    )
+
+
 def _grid(head: list[str], rows: list[list[str]], fmt: str, note: str, numeric_from: int) -> list[str]:
-    """A table in ``table`` (aligned), ``markdown`` or ``latex`` with its note under it."""
+    """A table in ``table`` (aligned) or ``markdown`` with its note under it."""
     if fmt == "markdown":
         lines = ["| " + " | ".join(head) + " |", "|" + "---|" * numeric_from + "---:|" * (len(head) - numeric_from)]
         return [*lines, *("| " + " | ".join(row) + " |" for row in rows), "", note]
-    if fmt == "latex":
-        return latex_table(head, rows, "l" * numeric_from + "r" * (len(head) - numeric_from), note)
     widths = [max(len(x) for x in col) for col in zip(head, *rows, strict=True)]
     lines = ["  ".join(x.ljust(w) for x, w in zip(head, widths, strict=True)).rstrip()]
     lines += ["  ".join(x.ljust(w) for x, w in zip(row, widths, strict=True)).rstrip() for row in rows]
@@ -87,12 +111,14 @@ def report_tag_csv_rows(report: Report) -> list[list[Any]]:
     return rows
 
 
-def leaderboard_tag_text(reports: list[Report], fmt: str) -> str:
+def leaderboard_tag_text(reports: list[Report], fmt: str, *, ci: str = "below", label: str | None = None) -> str:
     """Per-tag tables of the leaderboard (``reports`` in board order): one table per measure, a row
     per tag, a column per system. Empty when the reports have no breakdown."""
     tagged = [r for r in reports if r.by_tag]
     if not tagged:
         return ""
+    if fmt == "latex":
+        return "\n\n".join("\n".join(part) for part in _latex_tag_boards(tagged, ci, label)) + "\n"
     tags = list(tagged[0].by_tag["tags"])
     systems = [str(r.system["name"]) for r in tagged]
     parts = []
@@ -109,8 +135,6 @@ def leaderboard_tag_text(reports: list[Report], fmt: str) -> str:
         title = f"{TAG_METRIC_TITLES[name]} (`{name}`) by phenomenon tag"
         if fmt == "markdown":
             parts.append("\n".join([f"### {title}", "", *_grid(head, rows, fmt, "", 1)[:-2]]))
-        elif fmt == "latex":
-            parts.append("\n".join(_grid(head, rows, fmt, f"{title}.", 1)))
         else:
             parts.append("\n".join([title, *_grid(head, rows, fmt, "", 1)[:-2]]))
     return "\n\n".join(parts) + "\n\n" + tag_note(tagged[0]) + "\n"
@@ -124,3 +148,21 @@ def leaderboard_tag_csv_rows(reports: list[Report]) -> list[list[Any]]:
         for metric, value, low, high, *_, tag in report_tag_csv_rows(r):
             rows.append([*head, metric, value, low, high, tag])
     return rows
+
+
+def _latex_tag_boards(tagged: list[Report], ci: str, label: str | None) -> list[list[str]]:
+    """One LaTeX table per per-tag measure: a row per tag, a column per system."""
+    tags = list(tagged[0].by_tag["tags"])
+    systems = [str(r.system["name"]) for r in tagged]
+    tables = []
+    for name in TAG_METRICS:
+        support = TAG_METRICS[name]
+        count_key = support if support != "predicted_contradictions" else "gold_links"
+        head = ["Tag", _SUPPORT_TITLES[count_key], *systems]
+        rows: list[list[str | Num]] = []
+        for tag in tags:
+            sup = tagged[0].by_tag["tags"][tag]["supports"]
+            rows.append([tag, str(sup[count_key]), *(tag_num(r, tag, name) for r in tagged)])
+        title = f"{latex_escape(TAG_METRIC_TITLES[name])} by phenomenon tag."
+        tables.append(_latex(head, rows, title, tagged[0], ci, label and f"{label}-{slug(name)}"))
+    return tables

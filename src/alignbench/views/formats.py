@@ -14,8 +14,9 @@ from alignbench.scoring.metrics import MIN_SUPPORT, gold_support, metric_names, 
 from alignbench.scoring.report import Report
 from alignbench.views import FORMATS, latex_escape
 
+__all__ = ["FORMATS", "HEADLINE", "format_report", "latex_escape"]
+
 HEADLINE = ("link.F1", "labeled.F1", "relation.F1@contradiction", "rank.AP")
-DAGGER = "$^\\dagger$"  # LaTeX: marks a metric with too few gold items to test
 HEADLINE_TITLES = {
     "link.F1": "Link F1",
     "labeled.F1": "Labeled F1",
@@ -67,7 +68,9 @@ def _raw_header_lines(report: Report) -> list[str]:
         f"alignbench {report.alignbench_version}, metrics v{report.metric_version}, "
         f"dataset {d.get('dataset_version', 'unknown')} (sources sha256 {digest}...), split {d.get('split')}",
         f"system {s.get('name')} {params}",
-        f"threshold {t.get('value')} ({t.get('origin')})",
+        f"threshold {t.get('value')} ({t.get('origin')})"
+        if t.get("value") is not None
+        else f"decisions: {t.get('origin')}",
         f"supports: {sup.get('article_pairs', 0)} article pairs, {sup.get('candidates', 0)} candidates, "
         f"{sup.get('gold_links', 0)} gold links ({sup.get('sure_links', 0)} sure, {sup.get('possible_links', 0)} possible), "
         f"{sup.get('decided_links', 0)} decided, {sup.get('query_claims', 0)} query claims, "
@@ -105,8 +108,19 @@ def _html_comment(text: str) -> str:
     return text.replace("--!>", "--!&gt;").replace("-->", "--&gt;")
 
 
-def format_report(report: Report, fmt: str = "table", names: list[str] | None = None) -> str:
-    """The report in one of ``FORMATS``; ``names`` selects metric rows (JSON always holds all)."""
+def format_report(
+    report: Report,
+    fmt: str = "table",
+    names: list[str] | None = None,
+    *,
+    ci: str = "below",
+    caption: str | None = None,
+    label: str | None = None,
+) -> str:
+    """The report in one of ``FORMATS``; ``names`` selects metric rows (JSON always holds all).
+
+    ``ci``, ``caption`` and ``label`` shape the LaTeX tables (:mod:`alignbench.views.latex`).
+    """
     names = names or metric_names()
     if fmt == "json":
         return report.to_json()
@@ -138,40 +152,8 @@ def format_report(report: Report, fmt: str = "table", names: list[str] | None = 
             lines += [f"| {pair} | " + " | ".join(values) + " |" for pair, values in pairs]
         return "\n".join(lines + _tag_section(report, fmt)) + "\n"
     if fmt == "latex":
-        system = latex_escape(printable(str(report.system.get("name"))))
-        version = f"alignbench {report.alignbench_version} (metrics v{report.metric_version})"
-        where = f"system {system}, split {latex_escape(printable(str(report.dataset.get('split'))))}"
-        lines = ["% " + line for line in _header_lines(report)] + [
-            "\\begin{table}[t]",
-            "\\centering",
-            "\\begin{tabular}{lrl}",
-            "\\toprule",
-            "Metric & Value & 95\\% CI \\\\",
-            "\\midrule",
-        ]
-        lines += [f"{latex_escape(n)} & {v} & {latex_escape(c)}{DAGGER * bool(note)} \\\\" for n, v, c, note in rows]
-        dagger = f" {DAGGER} fewer than {minimum} gold items behind the metric: too few to test." * flagged
-        lines += [
-            "\\bottomrule",
-            "\\end{tabular}",
-            f"\\caption{{{latex_escape(printable(version))}, {where}.{dagger}}}",
-            "\\end{table}",
-        ]
-        if pairs:
-            lines += [
-                "\\begin{table}[t]",
-                "\\centering",
-                "\\begin{tabular}{l" + "r" * len(pair_names) + "}",
-                "\\toprule",
-                "Article pair & " + " & ".join(latex_escape(n) for n in pair_names) + " \\\\",
-                "\\midrule",
-                *(f"{latex_escape(pair)} & " + " & ".join(values) + " \\\\" for pair, values in pairs),
-                "\\bottomrule",
-                "\\end{tabular}",
-                f"\\caption{{Per article pair: {where}.}}",
-                "\\end{table}",
-            ]
-        return "\n".join(lines + _tag_section(report, fmt)) + "\n"
+        lines = _report_latex(report, names, pair_names, ci=ci, caption=caption, label=label)
+        return "\n".join(lines + _tag_section(report, fmt, ci=ci, label=label)) + "\n"
     if fmt == "csv":
         out = io.StringIO()
         writer = csv.writer(out, lineterminator="\n")
@@ -200,14 +182,65 @@ def format_report(report: Report, fmt: str = "table", names: list[str] | None = 
     raise DataError(f"unknown format {fmt!r} (expected one of {', '.join(FORMATS)})")
 
 
-def _tag_section(report: Report, fmt: str) -> list[str]:
+def _tag_section(report: Report, fmt: str, *, ci: str = "below", label: str | None = None) -> list[str]:
     """The breakdown by phenomenon tag (:mod:`alignbench.views.bytag`) after a blank line, if any."""
     if not report.by_tag:
         return []
     from alignbench.views.bytag import report_tag_lines
 
     title = {"markdown": ["### By phenomenon tag", ""], "latex": []}.get(fmt, ["by phenomenon tag"])
-    return ["", *title, *report_tag_lines(report, fmt)]
+    return ["", *title, *report_tag_lines(report, fmt, ci=ci, label=label and f"{label}-tags")]
+
+
+def dataset_name(report: Report) -> str:
+    """The data a report scored, as a caption names it: ``alignbench 0.2.0``, or an import's subset."""
+    d = report.dataset
+    if d.get("source_format") == "ists2016":
+        return f"iSTS-2016 {d.get('subset', '')}".strip()
+    return f"alignbench {d.get('dataset_version', report.alignbench_version)}"
+
+
+def _report_latex(
+    report: Report, names: list[str], pair_names: list[str], *, ci: str, caption: str | None, label: str | None
+) -> list[str]:
+    """The one-system table (a row per metric) and, with per-pair rows, a second table."""
+    from alignbench.views.latex import Num, caption_text, ci_sentence, dagger_sentence, slug, table
+
+    minimum, few = too_few(report)
+    system = printable(str(report.system.get("name")))
+    split = printable(str(report.dataset.get("split")))
+    selected = [n for n in names if n in report.metrics]
+    label = label if label is not None else f"tab:{slug(system)}-{slug(split)}"
+    if ci == "below":  # one metric per row: the interval gets a column of its own
+        head: list[str | tuple[str, ...]] = ["Metric", "Value", "95% CI"]
+        rows: list[list[str | Num]] = [[n, Num(report.metrics[n], None, n in few), _ci(report, n)] for n in selected]
+    else:
+        head = ["Metric", "Value"]
+        rows = [[n, Num(report.metrics[n], report.ci.get(n), n in few)] for n in selected]
+    note = " ".join(
+        x
+        for x in (
+            f"{latex_escape(system)} on {latex_escape(printable(dataset_name(report)))} ({latex_escape(split)} split).",
+            ci_sentence(ci) if ci == "inline" else "",
+            dagger_sentence(minimum) if any(n in few for n in selected) else "",
+        )
+        if x
+    )
+    align = "lr" + "l" * (ci == "below")
+    lines = table(
+        head, rows, align, caption=caption_text(caption, note), label=label, comments=_raw_header_lines(report), ci=ci
+    )
+    if report.per_pair:
+        pair_rows: list[list[str | Num]] = [
+            [str(p["article_pair"]), *(Num(p["metrics"].get(n)) for n in pair_names)] for p in report.per_pair
+        ]
+        pair_caption = f"{latex_escape(system)} per article pair ({latex_escape(split)} split)."
+        align = "l" + "r" * len(pair_names)
+        lines += [
+            "",
+            *table(["Article pair", *pair_names], pair_rows, align, caption=pair_caption, label=f"{label}-pairs"),
+        ]
+    return lines
 
 
 def header_lines(report: Report) -> list[str]:

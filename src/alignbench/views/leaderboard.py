@@ -9,10 +9,18 @@ import csv
 import io
 import json
 
+from alignbench.records import printable
 from alignbench.scoring.report import Report
-from alignbench.views import latex_table
+from alignbench.views import latex_escape
 from alignbench.views.bytag import leaderboard_tag_csv_rows, leaderboard_tag_text
-from alignbench.views.formats import HEADLINE, HEADLINE_TITLES, too_few
+from alignbench.views.formats import HEADLINE, HEADLINE_TITLES, dataset_name, too_few
+from alignbench.views.latex import Num, caption_text, ci_sentence, dagger_sentence, slug, table
+
+#: Column titles of the LaTeX leaderboard: a tuple is set on one line per item (narrower columns).
+LATEX_TITLES: dict[str, str | tuple[str, ...]] = {
+    **HEADLINE_TITLES,
+    "relation.F1@contradiction": ("Contradiction", "F1"),
+}
 
 #: Mark of a leaderboard cell whose metric rests on fewer than the minimum gold items.
 TOO_FEW_MARK = "†"
@@ -75,13 +83,23 @@ def settings_note(reports: list[Report]) -> str:
     return f"Settings of {parts}" + ("; the others' thresholds fixed a priori in their configs." if rest else ".")
 
 
-def leaderboard(reports: list[Report], fmt: str = "markdown", names: list[str] | None = None, tags: bool = True) -> str:
+def leaderboard(
+    reports: list[Report],
+    fmt: str = "markdown",
+    names: list[str] | None = None,
+    tags: bool = True,
+    *,
+    ci: str = "below",
+    caption: str | None = None,
+    label: str | None = None,
+) -> str:
     """The leaderboard: one row per system, metrics ``names`` (default: the headline ones) with 95%
     CIs, best link F1 first. ``fmt``: markdown, table, latex, csv, or json (the full reports).
 
     Reports with a breakdown by phenomenon tag add, unless ``tags`` is False, one table per per-tag
     measure after the board (:func:`alignbench.views.bytag.leaderboard_tag_text`); in CSV, rows
-    with a ``tag`` column.
+    with a ``tag`` column. ``ci``, ``caption`` and ``label`` shape the LaTeX tables
+    (:mod:`alignbench.views.latex`; there the decoder and its threshold share a column).
     """
     names = list(names or HEADLINE)
     ordered = sorted(reports, key=lambda r: (-r.metrics["link.F1"], str(r.system["name"])))
@@ -113,15 +131,58 @@ def leaderboard(reports: list[Report], fmt: str = "markdown", names: list[str] |
         for r in ordered
     ]
     note = leaderboard_note(ordered) + _too_few_footnote(ordered, names)
+    if fmt == "latex":
+        label = (
+            label
+            if label is not None
+            else f"tab:leaderboard-{slug(str(ordered[0].dataset.get('split')))}"
+            if ordered
+            else None
+        )
+        lines = _latex_board(ordered, names, note, ci=ci, caption=caption, label=label)
+        if tagged:
+            lines += ["", *leaderboard_tag_text(ordered, fmt, ci=ci, label=label and f"{label}-tags").splitlines()]
+        return "\n".join(lines) + "\n"
     extra = "\n" + leaderboard_tag_text(ordered, fmt) if tagged else ""
     if fmt == "markdown":
         lines = ["| " + " | ".join(head) + " |", "|" + "---|" * 3 + "---:|" * len(names)]
         lines += ["| " + " | ".join(row) + " |" for row in rows]
         return "\n".join(lines) + "\n\n" + note + "\n" + extra
-    if fmt == "latex":
-        lines = latex_table(head, rows, "lll" + "r" * len(names), note)
-        return "\n".join(lines) + "\n" + extra
     widths = [max(len(x) for x in col) for col in zip(head, *rows, strict=True)]
     lines = ["  ".join(x.ljust(w) for x, w in zip(head, widths, strict=True)).rstrip()]
     lines += ["  ".join(x.ljust(w) for x, w in zip(row, widths, strict=True)).rstrip() for row in rows]
     return "\n".join(lines) + "\n\n" + note + "\n" + extra
+
+
+def _decision(report: Report) -> str:
+    """How a system decided its links, in one cell: ``threshold 0.6``, ``mutual 0.5`` or ``system``."""
+    decoder = str(report.system.get("decoder", "-"))
+    value = report.threshold.get("value")
+    return decoder if value is None else f"{decoder} {value}"
+
+
+def _latex_board(
+    ordered: list[Report], names: list[str], note: str, *, ci: str, caption: str | None, label: str | None
+) -> list[str]:
+    """The LaTeX leaderboard: System, Decoder (with its threshold), the metrics; provenance as comments."""
+    head: list[str | tuple[str, ...]] = ["System", "Decoder", *(LATEX_TITLES.get(n, n) for n in names)]
+    rows: list[list[str | Num]] = []
+    marked = False
+    for r in ordered:
+        few = too_few(r)[1]
+        cells: list[str | Num] = [str(r.system["name"]), _decision(r)]
+        for n in names:
+            cells.append(Num(r.metrics.get(n), r.ci.get(n), n in few))
+            marked = marked or (n in few and n in r.metrics)
+        rows.append(cells)
+    first = ordered[0] if ordered else None
+    where = (
+        f"Results on {latex_escape(printable(dataset_name(first)))} ({latex_escape(printable(str(first.dataset.get('split'))))} split)."
+        if first
+        else "Results."
+    )
+    minimum = too_few(first)[0] if first else 0
+    default = " ".join(x for x in (where, ci_sentence(ci), dagger_sentence(minimum) if marked else "") if x)
+    return table(
+        head, rows, "ll" + "r" * len(names), caption=caption_text(caption, default), label=label, comments=[note], ci=ci
+    )
