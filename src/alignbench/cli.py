@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from alignbench._version import __version__
 from alignbench.commands.annotate import _cmd_add_article, _cmd_annotate, _cmd_new_cluster
 from alignbench.commands.common import MAX_RESAMPLES
-from alignbench.commands.data import _cmd_build, _cmd_export_wa, _cmd_import, _cmd_validate
+from alignbench.commands.data import _cmd_build, _cmd_cite, _cmd_export_wa, _cmd_import, _cmd_validate
 from alignbench.commands.evaluation import _cmd_compare, _cmd_eval, _cmd_list, _cmd_run, _cmd_validate_predictions
 from alignbench.commands.extra import _cmd_agree, _cmd_explain, _cmd_tune
 
@@ -44,6 +44,22 @@ def _add_traceback(p: argparse.ArgumentParser) -> None:
         "--traceback",
         action="store_true",
         help="when an aligner's own code fails, print its whole traceback (not only the one-line error)",
+    )
+
+
+def _add_latex_options(p: argparse.ArgumentParser) -> None:
+    from alignbench.views import CI_MODES
+
+    p.add_argument(
+        "--ci",
+        default=None,
+        choices=CI_MODES,
+        help="with --format latex: the 95%% CIs under each value (below, the default), as a superscript and "
+        "subscript of it (inline), or not at all (none)",
+    )
+    p.add_argument("--label", default=None, help="with --format latex: the table's \\label (default: tab:...)")
+    p.add_argument(
+        "--caption", default=None, help="with --format latex: the caption, plain text (default: a short one)"
     )
 
 
@@ -130,6 +146,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="output format (default: table; markdown for --baselines, the text of baselines/LEADERBOARD.md)",
     )
     p.add_argument("-o", "--output", default=None, metavar="FILE", help="write to FILE (atomically) instead of stdout")
+    _add_latex_options(p)
     p.add_argument("--per-pair", action="store_true", help="add one row per article pair (not with --baselines)")
     p.add_argument("--system", default=None, help="system name recorded in the report (default: the file name)")
     p.add_argument(
@@ -240,11 +257,35 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--split", default="test", help="the split the predictions are for (default: test)")
     p.set_defaults(func=_cmd_validate_predictions)
 
-    p = sub.add_parser("compare", allow_abbrev=False, help="paired bootstrap comparison of two JSON reports (B - A)")
+    p = sub.add_parser(
+        "compare",
+        allow_abbrev=False,
+        help="paired bootstrap comparison of two JSON reports (B - A)",
+        description="B - A on the same resamples of both reports: a 95%% interval and a two-sided p-value for every "
+        "metric computed from decisions and for rank.AP (recomputed on each resample from the ranking profile that "
+        "reports keep). Metrics with fewer than 10 gold items get no p-value.",
+    )
     p.add_argument("a", metavar="A.json")
     p.add_argument("b", metavar="B.json")
-    p.add_argument("-o", "--output", default=None, metavar="FILE", help="write to FILE instead of stdout")
+    p.add_argument("--format", default="table", choices=FORMATS, help="output format (default: table)")
+    p.add_argument(
+        "--metrics",
+        default=None,
+        help="comma-separated metrics to compare (default: link, labeled, macro, contradiction F1 and rank.AP)",
+    )
+    p.add_argument("-o", "--output", default=None, metavar="FILE", help="write to FILE (atomically) instead of stdout")
+    _add_latex_options(p)
     p.set_defaults(func=_cmd_compare)
+
+    p = sub.add_parser(
+        "cite",
+        allow_abbrev=False,
+        help="print the citation of the installed version (from CITATION.cff)",
+        description="The citation of this alignbench version, with the dataset version and the SHA-256 of the sources "
+        "its data was built from. CITATION.cff is the one source.",
+    )
+    p.add_argument("--format", default="bibtex", choices=("bibtex", "cff", "text"), help="(default: bibtex)")
+    p.set_defaults(func=_cmd_cite)
 
     from alignbench.views.agreement import AGREE_FORMATS
 

@@ -160,6 +160,14 @@ def _check_instance(aligner: Any, spec: str) -> None:
         aligner._validate()
 
 
+def check_instance(aligner: Any) -> None:
+    """Check an aligner object built by its user (as :func:`get_aligner` checks one it builds):
+    :class:`UsageError` if it is not one."""
+    spec = type(aligner).__name__
+    _check_class(type(aligner), spec)
+    _check_instance(aligner, spec)
+
+
 def get_aligner(name: str, **params: Any) -> Aligner:
     """An aligner by registered name or ``"package.module:Class"``, built with ``params`` and checked.
 

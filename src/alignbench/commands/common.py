@@ -23,11 +23,12 @@ RUN_FLAGS = ("param", "decoder", "threshold", "equivalent_at", "config")
 
 def _load_gold(args: argparse.Namespace) -> tuple[Benchmark, dict[str, Any]]:
     """The benchmark to score against (bundled, or ``--data DIR``) and its version metadata."""
-    from alignbench.dataset.load import DatasetArgumentError, available_splits, dataset_metadata, load_benchmark
+    from alignbench.dataset.load import DatasetArgumentError, available_splits
+    from alignbench.runs.system import load_split
 
     split = getattr(args, "split", "test")
     try:
-        bench = load_benchmark(split=split, data_dir=args.data)
+        return load_split(args.data, split)
     except DatasetArgumentError as err:
         if err.argument != "split":
             raise
@@ -37,12 +38,7 @@ def _load_gold(args: argparse.Namespace) -> tuple[Benchmark, dict[str, Any]]:
             if split
             else f"--split is empty ({has})"
         )
-    meta = dataset_metadata(split=split, data_dir=args.data)
-    dataset = {"dataset_version": meta.get("dataset_version"), "source_sha256": meta.get("source_sha256")}
-    for key in ("source_format", "subset"):  # an import's: eval adds the benchmark's own measure
-        if key in meta:
-            dataset[key] = meta[key]
-    return bench, dataset
+        raise  # not reached: _usage raises
 
 
 def _usage(message: str) -> None:
@@ -111,67 +107,43 @@ def _baselines_dir(args: argparse.Namespace) -> Path:
 
 
 def _run_config(args: argparse.Namespace) -> RunConfig:
-    """The decision settings for ``--aligner``: a committed (or ``--config``) config, with flags on top.
-
-    A run whose settings differ from the config it starts from gets a name that says so
-    (``tfidf[threshold=0.4]``): it must not pass for the committed baseline.
-    """
+    """The decision settings for ``--aligner``: a committed (or ``--config``) config, with flags on top
+    (:func:`alignbench.runs.system.run_config`; a run whose settings differ from its config is named
+    after the changes, ``tfidf[threshold=0.4]``, so it cannot pass for the committed baseline)."""
     from alignbench.aligners import parse_params
-    from alignbench.runs.baselines import RunConfig, config_names, read_config
+    from alignbench.runs.system import run_config
 
-    params = parse_params(args.param or [])
-    committed = config_names(_baselines_dir(args))
-    path = _baselines_dir(args) / "configs" / f"{args.aligner}.json"
-    if args.config:
-        base = read_config(args.config)
-        if base.aligner != args.aligner:
-            _usage(f"--config {args.config} is a config of aligner {base.aligner!r}, not of --aligner {args.aligner!r}")
-    elif ":" not in args.aligner and path.is_file():
-        base = read_config(path)
-    elif args.threshold is None:
-        _usage(
-            f"--threshold is required for aligner {args.aligner!r} (it has no committed config): fix it a priori, "
-            "never on the split you report (or pass --config FILE)"
-        )
-    else:
-        base = None
-    changes = {}
-    for key, value in sorted(params.items()):
-        if base is None or base.params.get(key, object()) != value:
-            changes[key] = value
-    for key in ("decoder", "threshold", "equivalent_at"):
-        value = getattr(args, key)
-        if value is not None and (base is None or getattr(base, key) != value):
-            changes[key] = value
-    if base is None:
-        name = args.aligner
-        if ":" in args.aligner:  # a plug-in is named by its class's own ``name`` (``--system`` still wins)
-            from alignbench.aligners import get_aligner
-
-            name = get_aligner(args.aligner, **params).name
-        base = RunConfig(args.aligner, args.aligner, {}, "threshold", args.threshold, 0.5, "")
-    elif changes:
-        name = f"{base.name}[" + ",".join(f"{k}={v}" for k, v in changes.items()) + "]"
-    else:
-        name = base.name
-    if args.system:
-        if args.system in committed and (args.system != name):
-            _usage(f"--system {args.system!r} is the name of a committed baseline; this run's settings differ from it")
-        name = args.system
-    threshold_changed = "threshold" in changes or not base.threshold_origin
-    return RunConfig(
-        name=name,
-        aligner=args.aligner,
-        params={**base.params, **params},
-        decoder=args.decoder or base.decoder,
-        threshold=base.threshold if args.threshold is None else args.threshold,
-        equivalent_at=base.equivalent_at if args.equivalent_at is None else args.equivalent_at,
-        threshold_origin="given on the command line (--threshold)" if threshold_changed else base.threshold_origin,
+    return run_config(
+        args.aligner,
+        params=parse_params(args.param or []),
+        decoder=args.decoder,
+        threshold=args.threshold,
+        equivalent_at=args.equivalent_at,
+        config=args.config,
+        system=args.system,
+        baselines_dir=args.baselines_dir,
     )
+
+
+def _check_latex_flags(args: argparse.Namespace) -> None:
+    """``--ci``, ``--label`` and ``--caption`` shape LaTeX tables only; a label must be one ``\\ref`` can use."""
+    given = [f"--{f}" for f in ("ci", "label", "caption") if getattr(args, f, None) is not None]
+    if given and args.format != "latex":
+        _usage(f"{given[0]} applies only with --format latex")
+    if getattr(args, "label", None) is not None:
+        from alignbench.views.latex import check_label
+
+        check_label(args.label)
+
+
+def latex_options(args: argparse.Namespace) -> dict[str, Any]:
+    """The keyword arguments of the LaTeX views from ``--ci``, ``--label`` and ``--caption``."""
+    return {"ci": args.ci or "below", "label": args.label, "caption": args.caption}
 
 
 def _check_eval_flags(args: argparse.Namespace) -> None:
     """Every flag combination of ``eval`` either works as documented or is a usage error."""
+    _check_latex_flags(args)
     what = "--predictions" if args.predictions else "--baselines" if args.baselines else "--aligner"
     if not args.aligner:
         given = [f"--{f.replace('_', '-')}" for f in RUN_FLAGS if getattr(args, f) not in (None, [])]

@@ -14,6 +14,7 @@ if TYPE_CHECKING:  # annotations only: start-up stays free of numpy and friends
 from alignbench.commands.common import (
     _baselines_dir,
     _check_eval_flags,
+    _check_latex_flags,
     _check_numbers,
     _check_outputs,
     _emit,
@@ -21,6 +22,7 @@ from alignbench.commands.common import (
     _metric_selection,
     _run_config,
     _usage,
+    latex_options,
 )
 
 
@@ -40,41 +42,30 @@ def _cmd_eval(args: argparse.Namespace) -> int:
         get_aligner(config.aligner, **config.params)  # a bad name or parameter fails before any work
     if args.baselines:
         return _eval_baselines(args, names, every_split=(args.update or args.check) and not split_given)
-    from alignbench.scoring.evaluate import evaluate
-    from alignbench.scoring.space import CandidateSpace
+    from alignbench.aligners import parse_params
+    from alignbench.runs.system import evaluate_system
     from alignbench.views.formats import format_report
 
-    bench, dataset = _load_gold(args)
+    bench, _ = _load_gold(args)  # a bad --split or --data is one line (exit 2 or 1) before any work
     _check_by(args, bench)
-    space = CandidateSpace(bench)
-    options = {
-        "split": args.split,
-        "resamples": args.resamples,
-        "seed": args.seed,
-        "per_pair": args.per_pair,
-        "by_tag": args.by == "tag",
-    }
-    if args.aligner:
-        from alignbench.runs.baselines import evaluate_config
-
-        report = evaluate_config(config, bench, dataset, space, **options)
-    else:
-        from alignbench.fileio import sha256_file
-        from alignbench.scoring.predictions import read_predictions
-
-        preds = read_predictions(args.predictions, space)
-        if not len(preds.index):
-            print(
-                f"alignbench eval: warning: {args.predictions} holds no predictions: every gold link counts as missed",
-                file=sys.stderr,
-            )
-        system = {
-            "name": args.system or args.predictions,
-            "params": {},
-            "predictions_sha256": sha256_file(args.predictions),
-        }
-        report = evaluate(bench, preds, system=system, dataset=dataset, space=space, **options)
-    _emit(format_report(report, args.format, names), args.output)
+    report = evaluate_system(
+        args.predictions or args.aligner,
+        predictions=bool(args.predictions),
+        split=args.split,
+        data=args.data,
+        resamples=args.resamples,
+        seed=args.seed,
+        system=args.system,
+        params=parse_params(args.param) if args.param else None,
+        decoder=args.decoder,
+        threshold=args.threshold,
+        equivalent_at=args.equivalent_at,
+        config=args.config,
+        baselines_dir=args.baselines_dir,
+        per_pair=args.per_pair,
+        by_tag=args.by == "tag",
+    )
+    _emit(format_report(report, args.format, names, **latex_options(args)), args.output)
     return 0
 
 
@@ -149,8 +140,16 @@ def _eval_baselines(args: argparse.Namespace, names: list[str] | None, every_spl
         readme = folder.resolve().parent / "README.md"
         if readme.is_file():
             _replace_block(readme, "floor-margins", "\n".join(margins))
+            _replace_block(readme, "citation", _citation_block())
     _emit("\n".join(boards), args.output)
     return 0
+
+
+def _citation_block() -> str:
+    """The README's citation block: ``alignbench cite`` for the bundled data, as a BibTeX code block."""
+    from alignbench.dataset.citation import bibtex, read_citation
+
+    return "```bibtex\n" + bibtex(read_citation()) + "```\n"
 
 
 def _update_datasheet_priors() -> None:
@@ -221,7 +220,7 @@ def _baselines_board(
     from alignbench.runs.baselines import leaderboard_file, result_path
     from alignbench.views.leaderboard import leaderboard
 
-    board = leaderboard(reports, args.format, names)
+    board = leaderboard(reports, args.format, names, **latex_options(args))
     if args.update:
         from alignbench.fileio import write_text_atomic
 
@@ -307,10 +306,18 @@ def _cmd_validate_predictions(args: argparse.Namespace) -> int:
 
 def _cmd_compare(args: argparse.Namespace) -> int:
     from alignbench.records import DataError
-    from alignbench.scoring.compare import compare
+    from alignbench.scoring.compare import COMPARED, comparable, compare
     from alignbench.scoring.report import Report
     from alignbench.views.compare import format_comparison
 
+    _check_latex_flags(args)
+    names = _metric_selection(args.metrics)
+    for name in names or ():
+        if not comparable(name):
+            _usage(
+                f"--metrics: {name} cannot be compared (a paired test recomputes link, strict, labeled, relation, "
+                "macro and rank.AP from the reports)"
+            )
     _check_outputs(args)
     reports = []
     for name in (args.a, args.b):
@@ -319,6 +326,6 @@ def _cmd_compare(args: argparse.Namespace) -> int:
         except OSError as err:
             raise DataError(f"{name}: {err.strerror}") from None
         reports.append(Report.from_json(text, name))
-    rows = compare(*reports)
-    _emit(format_comparison(*reports, rows), args.output)
+    comparison = compare(*reports, tuple(names) if names else COMPARED)
+    _emit(format_comparison(comparison, args.format, **latex_options(args)), args.output)
     return 0

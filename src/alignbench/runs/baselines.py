@@ -231,10 +231,21 @@ def evaluate_config(
     config: RunConfig, bench: Benchmark, dataset: dict[str, Any], space: CandidateSpace | None = None, **kwargs: Any
 ) -> Report:
     """Run one config's aligner on ``bench`` and score it."""
+    return evaluate_aligner(get_aligner(config.aligner, **config.params), config, bench, dataset, space, **kwargs)
+
+
+def evaluate_aligner(
+    aligner: Aligner,
+    config: RunConfig,
+    bench: Benchmark,
+    dataset: dict[str, Any],
+    space: CandidateSpace | None = None,
+    **kwargs: Any,
+) -> Report:
+    """Run ``aligner`` (built and checked) on ``bench`` with ``config``'s decision settings and score it."""
     from alignbench.scoring.evaluate import evaluate
 
     space = space if space is not None else CandidateSpace(bench)
-    aligner = get_aligner(config.aligner, **config.params)
     preds = run_aligner(aligner, bench, config, space)
     threshold = threshold_block(config, aligner)
     return evaluate(
