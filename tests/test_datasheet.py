@@ -9,7 +9,7 @@ from pathlib import Path
 from conftest import ROOT
 
 import alignbench
-from alignbench.dataset.card import bibtex
+from alignbench.dataset.citation import bibtex, read_citation
 from alignbench.records import RELATIONS, SURE_RELATIONS
 
 
@@ -43,8 +43,9 @@ def test_version_is_single_sourced():
     cff = (ROOT / "CITATION.cff").read_text(encoding="utf-8")
     assert re.search(r"^version: (\S+)$", cff, re.M).group(1) == alignbench.__version__
     assert f"# Datasheet for alignbench {alignbench.__version__}" in (ROOT / "DATASHEET.md").read_text(encoding="utf-8")
-    assert bibtex() in (ROOT / "README.md").read_text(encoding="utf-8")
-    assert bibtex() in (ROOT / "data" / "README.md").read_text(encoding="utf-8")
+    entry = bibtex(read_citation())  # alignbench cite, with the bundled data's version and source hash
+    assert f"```bibtex\n{entry}```" in (ROOT / "README.md").read_text(encoding="utf-8")
+    assert f"```bibtex\n{entry}```" in (ROOT / "data" / "README.md").read_text(encoding="utf-8")
 
 
 def _section_table(section: str, first_column: str) -> list[list[str]]:

@@ -13,6 +13,7 @@ import zipfile
 
 from conftest import ROOT
 
+import alignbench
 from alignbench.dataset.schema import CONFIGS
 
 
@@ -26,7 +27,8 @@ def test_wheel_contains_data_and_loads(tmp_path):
     names = set(zipfile.ZipFile(wheel).namelist())
     for config in CONFIGS:
         assert any(n.startswith(f"alignbench/_data/{config}/test-") and n.endswith(".parquet") for n in names)
-    assert "alignbench/_data/README.md" in names
+    assert "alignbench/_data/README.md" in names and "alignbench/_data/croissant.json" in names
+    assert "alignbench/_meta/CITATION.cff" in names
     target = tmp_path / "site"
     subprocess.run(
         [
@@ -69,3 +71,16 @@ def test_wheel_contains_data_and_loads(tmp_path):
         check=True,
     ).stdout
     assert board == (ROOT / "baselines" / "LEADERBOARD.md").read_text(encoding="utf-8")
+    # the installed version's citation, from the CITATION.cff inside the wheel
+    cite = subprocess.run(
+        [sys.executable, "-m", "alignbench", "cite"],
+        cwd=tmp_path,
+        env={"PYTHONPATH": str(target), "PATH": "/usr/bin:/bin", "HF_HUB_OFFLINE": "1"},
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    local = subprocess.run(
+        [sys.executable, "-m", "alignbench", "cite"], cwd=ROOT, capture_output=True, text=True, check=True
+    ).stdout
+    assert cite == local and f"version {alignbench.__version__}" in cite

@@ -47,6 +47,13 @@ def _cmd_build(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_cite(args: argparse.Namespace) -> int:
+    from alignbench.dataset.citation import format_citation, read_citation
+
+    sys.stdout.write(format_citation(read_citation(), args.format))
+    return 0
+
+
 def _cmd_import(args: argparse.Namespace) -> int:
     from alignbench.dataset.ists_import import import_ists2016
 

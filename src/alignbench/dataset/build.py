@@ -4,7 +4,9 @@
 for the real clusters, ``diagnostic`` for the synthetic suite) and ``README.md``, the dataset card,
 whose YAML front matter declares the configs and their features, so that
 ``datasets.load_dataset("<clone>/data", "claims")`` needs no loading script. Every Parquet file
-carries the dataset version and the content hash of the sources in its schema metadata.
+carries the dataset version and the content hash of the sources in its schema metadata. Beside them,
+``croissant.json`` (:mod:`alignbench.dataset.croissant`): Croissant 1.1 metadata with the RAI fields
+taken from the answers of the tree's ``DATASHEET.md``.
 
 The build is deterministic and safe: :func:`alignbench.dataset.writer.write_folder` (shared with
 ``alignbench import``) writes a temporary folder and swaps it in atomically, and replaces only a
@@ -25,6 +27,8 @@ from pathlib import Path
 
 from alignbench._version import __version__
 from alignbench.dataset.card import agreement_files, dataset_card
+from alignbench.dataset.citation import read_citation
+from alignbench.dataset.croissant import FILE_NAME, croissant, rai_fields
 from alignbench.dataset.writer import WRITE_STEPS, check_replaceable, write_folder
 from alignbench.progress import Steps, on_terminal
 from alignbench.records import DataError
@@ -70,6 +74,20 @@ def build(
             check_replaceable(out)
         step("hashing the sources")
         content_hash = source_hash(root)
+        citation = read_citation(data=(__version__, content_hash))
+        datasheet_path = root / "DATASHEET.md"
+        datasheet = datasheet_path.read_text(encoding="utf-8") if datasheet_path.is_file() else None
+        if datasheet is not None:
+            rai_fields(datasheet, str(datasheet_path))  # a datasheet without an answer fails before any work
+
+        def metadata(folder: Path, splits: list[str]) -> dict[str, str]:
+            languages = sorted({a.language for a in bench.articles})
+            text = croissant(
+                folder, splits, version=__version__, content_hash=content_hash, citation=citation,
+                languages=languages, datasheet=datasheet,
+            )  # fmt: skip
+            return {FILE_NAME: text}
+
         return write_folder(
             bench,
             out,
@@ -78,6 +96,7 @@ def build(
             card=lambda counts: dataset_card(bench, counts, __version__, content_hash, agreement_files(root)),
             check=check,
             step=step,
+            extra_files=metadata,
         )
     finally:
         step.close()

@@ -1,5 +1,4 @@
-"""The dataset card ``data/README.md`` (YAML front matter for the Hub, description, citation) and the
-BibTeX entry that the README, the card and the datasheet share."""
+"""The dataset card ``data/README.md`` (YAML front matter for the Hub, description, citation)."""
 
 from __future__ import annotations
 
@@ -7,7 +6,6 @@ import json
 from pathlib import Path
 from typing import Any
 
-from alignbench._version import __version__
 from alignbench.dataset.schema import CONFIGS, DEFAULT_CONFIG, SPLIT, feature_dict, file_tag, parquet_path
 from alignbench.records import RELATIONS, Benchmark
 
@@ -27,17 +25,12 @@ CONFIG_DESCRIPTIONS = {
 }
 
 
-def bibtex(version: str = __version__) -> str:
-    """The BibTeX entry for citing alignbench (also printed in the README and the dataset card)."""
-    return (
-        "@misc{alignbench,\n"
-        "  title   = {alignbench: A Benchmark for Cross-Source Claim Alignment},\n"
-        "  author  = {{alignbench contributors}},\n"
-        "  year    = {2026},\n"
-        f"  version = {{{version}}},\n"
-        "  note    = {Dataset, baselines and evaluation harness}\n"
-        "}"
-    )
+def bibtex(version: str, content_hash: str) -> str:
+    """The BibTeX entry of ``alignbench cite`` for data of ``version`` built from sources ``content_hash``."""
+    from alignbench.dataset.citation import bibtex as cite
+    from alignbench.dataset.citation import read_citation
+
+    return cite(read_citation(data=(version, content_hash))).rstrip("\n")
 
 
 def _feature_yaml(feature: dict[str, Any]) -> dict[str, Any]:
@@ -269,6 +262,6 @@ LicenseRef-alignbench-article-texts-not-licensed` says that the MIT licence cove
 ## Citation
 
 ```bibtex
-{bibtex(version)}
+{bibtex(version, content_hash)}
 ```
 """

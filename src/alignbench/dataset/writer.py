@@ -26,6 +26,7 @@ from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from alignbench.dataset import croissant
 from alignbench.dataset.manifest import CARD, PLAN, add_manifest, foreign_files, write_plan
 from alignbench.dataset.schema import CONFIGS, SPLIT, Extras, file_tag, parquet_path
 from alignbench.dataset.tables import tables
@@ -39,6 +40,9 @@ if TYPE_CHECKING:
 _OWN_PARQUET = re.compile(r"^(?:" + "|".join(CONFIGS) + r")/[a-z][a-z0-9_]*-[A-Za-z0-9._-]+\.parquet$")
 #: The card text of a folder, given the rows of each config in each split (split -> config -> rows).
 CardWriter = Callable[[dict[str, dict[str, int]]], str]
+#: Further files of a folder, {name: text}, made from the folder whose Parquet files are written and the
+#: splits (``build``: croissant.json, which holds the files' checksums).
+ExtraWriter = Callable[[Path, list[str]], dict[str, str]]
 #: Steps that :func:`write_folder` reports (besides those of its caller).
 WRITE_STEPS = len(CONFIGS) + 2
 
@@ -74,6 +78,7 @@ def _write_dataset(
     extras: Extras | None,
     metadata: Mapping[str, str] | None,
     written_by: str,
+    extra_files: ExtraWriter | None = None,
 ) -> None:
     """Write the Parquet files and the card (with the manifest of what was written) into ``folder``,
     which holds the plan of what is to be written while the files are written."""
@@ -92,6 +97,12 @@ def _write_dataset(
                 path, tables(part, config, version, content_hash, split, extras, metadata)
             )
     step("writing the dataset card")
+    extra = extra_files(folder, splits) if extra_files else {}
+    if extra:  # the extra files (croissant.json) are planned too, before they are written
+        planned = [*planned, *extra]
+        write_plan(folder, written_by, planned)
+    for name, text in extra.items():
+        (folder / name).write_text(text, encoding="utf-8")
     written = sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file() and p.name != PLAN)
     (folder / CARD).write_text(add_manifest(card(counts), written_by, [CARD, *written]), encoding="utf-8")
     if sorted(planned) != sorted([CARD, *written]):  # pragma: no cover - the plan and the writer disagree
@@ -157,6 +168,10 @@ def stale_files(built: Path, existing: Path) -> list[str]:
             stale.append(f"{new[key]} is missing")
         elif key not in new:
             stale.append(f"{old[key]} should not be there")
+        elif key == croissant.FILE_NAME:
+            difference = croissant.croissant_difference((built / new[key]).read_text(encoding="utf-8"), existing / key)
+            if difference:
+                stale.append(f"{old[key]} is stale ({difference})")
         elif key.endswith(".parquet"):
             difference = _parquet_difference(built / new[key], existing / old[key])
             renamed = f" (expected name {new[key]})" if new[key] != old[key] else ""
@@ -242,6 +257,7 @@ def stage_folder(
     metadata: Mapping[str, str] | None = None,
     step: Steps | None = None,
     command: str = "alignbench build",
+    extra_files: ExtraWriter | None = None,
 ) -> Path:
     """Write ``bench`` into a new temporary folder beside ``out`` and return it (the first half of
     :func:`write_folder`); on any failure the temporary folder is removed. ``out`` is not touched:
@@ -253,7 +269,7 @@ def stage_folder(
     tmp = out.parent / f".{out.name}-build-{os.getpid()}-{secrets.token_hex(4)}"
     tmp.mkdir()
     try:
-        _write_dataset(bench, tmp, version, content_hash, card, step, extras, metadata, command)
+        _write_dataset(bench, tmp, version, content_hash, card, step, extras, metadata, command, extra_files)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
@@ -323,10 +339,12 @@ def write_folder(
     check: bool = False,
     step: Steps | None = None,
     command: str = "alignbench build",
+    extra_files: ExtraWriter | None = None,
 ) -> list[str]:
     """Write ``bench`` (every split of it) as the dataset folder ``out``; with ``check``, only compare.
 
-    ``card`` makes the dataset card from the row counts; ``extras`` adds columns to configs and
+    ``card`` makes the dataset card from the row counts; ``extra_files`` makes further files (build:
+    croissant.json); ``extras`` adds columns to configs and
     ``metadata`` keys to every file's schema metadata. Returns the stale files found by ``check``
     (empty after a write). Raises :class:`DataError` when ``out`` holds files that alignbench did
     not write (``command`` names the command in the message); then nothing is written.
@@ -337,7 +355,7 @@ def write_folder(
         with tempfile.TemporaryDirectory(prefix="alignbench-check-") as scratch:
             tmp = Path(scratch) / out.name
             tmp.mkdir()
-            _write_dataset(bench, tmp, version, content_hash, card, step, extras, metadata, command)
+            _write_dataset(bench, tmp, version, content_hash, card, step, extras, metadata, command, extra_files)
             step(f"comparing with {out}")
             return stale_files(tmp, out)
     check_replaceable(out, command)
@@ -351,6 +369,7 @@ def write_folder(
         metadata=metadata,
         step=step,
         command=command,
+        extra_files=extra_files,
     )
     try:
         step(f"replacing {out}")
