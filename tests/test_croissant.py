@@ -25,7 +25,11 @@ def test_committed_croissant_validates_and_loads_offline():
         rows = list(dataset.records(f"claims-{split}"))
         assert len(rows) == alignbench.load("claims", split).num_rows
     first = next(iter(dataset.records("articles-test")))
-    assert first["articles-test/kept_ranges/start"] == alignbench.load_benchmark().articles[0].kept_ranges[0][0]
+    start, end = alignbench.load_benchmark().articles[0].kept_ranges[0]
+    assert first["articles-test/kept_ranges"][0] == {
+        "articles-test/kept_ranges/start": start,
+        "articles-test/kept_ranges/end": end,
+    }
 
 
 def test_rai_fields_are_the_datasheets_answers():
