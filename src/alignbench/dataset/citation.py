@@ -63,7 +63,7 @@ def read_citation(
         return Citation(cff, text, path, *data)
     from alignbench.dataset.load import dataset_metadata
 
-    meta = dataset_metadata(data_dir)
+    meta = dataset_metadata(data_dir=data_dir)
     return Citation(cff, text, path, meta.get("dataset_version"), meta.get("source_sha256"))
 
 
