@@ -3,4 +3,4 @@
 It lives in its own module so that every module can import it without importing the package root.
 """
 
-__version__ = "0.2.0"
+__version__ = "0.3.0"
