@@ -17,12 +17,10 @@ from alignbench.records import DataError
 from alignbench.sources.corpus import check_sources, load_sources
 
 CLUSTER = "diag-900-test-ferry"
-SEED = ROOT / "annotations" / "nk-wonsan-launch"
-SEED_LINKS = len((SEED / "alignments.jsonl").read_text(encoding="utf-8").splitlines())
-_SEED_CLAIMS = [
-    json.loads(line)["article_id"] for line in (SEED / "claims.jsonl").read_text(encoding="utf-8").splitlines()
-]
-SEED_CANDIDATES = _SEED_CLAIMS.count("wonsan-a") * _SEED_CLAIMS.count("wonsan-b")
+#: The real clusters of the tree, which adding a synthetic cluster must leave as they are.
+REAL = load_sources(ROOT).split("test")
+REAL_LINKS = len(REAL.alignments)
+REAL_CANDIDATES = sum(len(REAL.claims_of(a)) * len(REAL.claims_of(b)) for a, b in REAL.article_pairs())
 # Invented text about a fictional event, written for this test.
 TEXT_A = "Ferry halted at Port Callow\nThe ferry Merrow stopped 12 kilometres from Port Callow on Tuesday.\n"
 TEXT_B = "Callow ferry stops\nThe Merrow stopped 20 kilometres out of Port Callow.\n"
@@ -101,7 +99,7 @@ def test_synthetic_cluster_is_read_into_its_split(sources):
     assert [c.claim_id for c in diag.claims] == ["diag-900-a-001", "diag-900-a-002", "diag-900-b-001"]
     assert [(x.relation, x.tags) for x in diag.alignments] == [("contradiction", ("range-disjoint", "unit-spelling"))]
     test = bench.split("test")
-    assert not any(a.synthetic for a in test.articles) and len(test.alignments) == SEED_LINKS
+    assert not any(a.synthetic for a in test.articles) and len(test.alignments) == REAL_LINKS
 
 
 @pytest.mark.parametrize(
@@ -110,9 +108,10 @@ def test_synthetic_cluster_is_read_into_its_split(sources):
         (
             True,
             "test",
-            "synthetic articles belong to the 'diagnostic' split and it holds nothing else (got synthetic true, split 'test')",
+            "a synthetic article (fictional text, e.g. written for a demo or a test) belongs to the 'diagnostic' "
+            "split, not 'test': real splits hold published articles only",
         ),
-        (False, "diagnostic", "(got synthetic false, split 'diagnostic')"),
+        (False, "diagnostic", "the 'diagnostic' split holds synthetic articles only: set \"synthetic\": true"),
         (True, "Diag nostic", "malformed split 'Diag nostic'"),
         ("yes", "diagnostic", "field 'synthetic' must be bool, got \"yes\""),
     ],
@@ -129,7 +128,7 @@ def test_one_cluster_one_split(sources):
     add_synthetic_cluster(sources)
     path = sources / "corpus" / CLUSTER / "articles.jsonl"
     rows = [json.loads(line) for line in path.read_text().splitlines()]
-    rows[1]["split"], rows[1]["synthetic"] = "extra", False
+    rows[1]["split"], rows[1]["synthetic"], rows[1]["source"] = "extra", False, "The Tarrow Ledger"
     path.write_text("".join(json.dumps(r) + "\n" for r in rows))
     _, problems = check_sources(sources)
     assert problems == [
@@ -148,7 +147,7 @@ def test_build_writes_each_split_apart_and_loaders_read_them(sources, tmp_path, 
     data = sources / "data"
     assert sorted(p.name.split("-")[0] for p in (data / "pairs").iterdir()) == ["diagnostic", "test"]
     assert alignbench.load("pairs", split="diagnostic", data_dir=data).num_rows == 2 * 1
-    assert alignbench.load("pairs", split="test", data_dir=data).num_rows == SEED_CANDIDATES
+    assert alignbench.load("pairs", split="test", data_dir=data).num_rows == REAL_CANDIDATES
     diag = alignbench.load_benchmark(split="diagnostic", data_dir=data)
     assert [a.synthetic for a in diag.articles] == [True, True] and {a.split for a in diag.articles} == {"diagnostic"}
     monkeypatch.setenv("HF_DATASETS_OFFLINE", "1")

@@ -1,7 +1,7 @@
 """Articles: reading ``corpus/<cluster>/articles.jsonl`` and the raw texts beside it.
 
-Checks ids, the cluster folder, dates, the text's SHA-256 and seed, the split and synthetic flag
-(synthetic text lives in the ``diagnostic`` split only; one split per cluster), and the kept ranges.
+Checks ids, the cluster folder, dates, the text's SHA-256 and seed, the split, folder name, synthetic
+flag and source (:mod:`alignbench.sources.conventions`; one split per cluster), and the kept ranges.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from alignbench.records import (
     shorten,
     shown_json,
 )
+from alignbench.sources.conventions import article_problem, folder_problem
 from alignbench.sources.jsonl import (
     _OPT,
     _STR,
@@ -64,10 +65,6 @@ OPTIONAL_ARTICLE_FIELDS = frozenset({"split", "synthetic", "html_sha256"})
 SPLIT_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")
 
 
-#: The split of the project's synthetic suite: it holds synthetic articles and nothing else.
-DIAGNOSTIC_SPLIT = "diagnostic"
-
-
 def _read_articles(
     root: Path,
     cluster_dir: Path,
@@ -105,6 +102,11 @@ def _read_articles(
             f"split {shorten(others[0])} differs from {shorten(first)} (line {splits[first]}): "
             "the articles of one cluster belong to one split",
         )
+    elif splits and not (listed & rejected):  # a rejected article's problem comes first
+        split, number = next(iter(splits.items()))
+        problem = folder_problem(cluster_dir.name, split) if SPLIT_PATTERN.match(split) else None
+        if problem:
+            problems.add(path, number, problem)
     declared = _read_cluster_file(cluster_dir, problems)
     if declared is not None and splits and declared not in splits:
         problems.add(
@@ -206,12 +208,9 @@ def _read_article(
     if not SPLIT_PATTERN.match(split):
         problems.add(*where, f"malformed split {shorten(split)} (use lower-case letters, digits and '_')")
         return None
-    if synthetic != (split == DIAGNOSTIC_SPLIT):
-        problems.add(
-            *where,
-            f"synthetic articles belong to the {DIAGNOSTIC_SPLIT!r} split and it holds nothing else "
-            f"(got synthetic {str(synthetic).lower()}, split {shorten(split)})",
-        )
+    problem = article_problem(row, split, synthetic)
+    if problem:
+        problems.add(*where, problem)
         return None
     kept = _check_ranges(row["kept_ranges"], len(raw_text), problems, where)
     if kept is None:

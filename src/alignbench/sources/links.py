@@ -22,6 +22,7 @@ from alignbench.records import (
     shorten,
     shown_json,
 )
+from alignbench.sources.conventions import link_tags_problem
 from alignbench.sources.jsonl import (
     _STR,
     ID_PATTERN,
@@ -134,6 +135,8 @@ def _read_alignments(
             problem = f"annotator {shorten(row['annotator'])} is not this pass's {annotator!r} (its file name)"
         if problem is None and annotator is None:
             problem = _provenance_problem(row, known_passes or [])
+        if problem is None and annotator is None:  # gold links; a pass may leave tags to the adjudication
+            problem = link_tags_problem(row, articles[claims[row["claim_a"]].article_id].split)
         return problem
 
     _collect_links(path, rows, problems, links, check)
