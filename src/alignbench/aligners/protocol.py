@@ -43,6 +43,12 @@ class Labeller(Protocol):
     strings from :data:`alignbench.records.LABELS` (``"none"`` where the system makes no link). When an
     aligner has it, runs use it instead of the decoder and the relation tagger, ignore the config's
     threshold, decoder and ``equivalent_at``, and reports say that the labels came from the system.
+
+    Two more methods are optional. ``plan(pairs)``, called once before the first ``predict`` with every
+    ``(claims_a, claims_b)`` article pair of the run, lets a system check a budget and do its work in
+    bulk (an API-backed system sends its requests concurrently). ``run_info()``, called after the run,
+    returns a JSON-able dict that the report keeps as its ``run`` block (requests, cache hits, tokens,
+    failures): provenance, left out when reports are compared.
     """
 
     name: str

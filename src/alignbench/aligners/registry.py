@@ -29,6 +29,8 @@ REGISTRY: dict[str, str] = {
     "glove": "alignbench.aligners.semantic:GloveAligner",
     "wordllama": "alignbench.aligners.semantic:WordLlamaAligner",
     "e5-small": "alignbench.aligners.semantic:E5Aligner",
+    # the optional extra `llm`: a chat model behind an OpenAI-compatible API labels the links itself
+    "llm": "alignbench.aligners.llm:LLMAligner",
 }
 
 

@@ -114,6 +114,8 @@ def _run_labeller(aligner: Any, bench: Benchmark, space: CandidateSpace) -> Pred
     claims = [by_id[cid] for cid in space.claim_ids]
     bounds = [(int(lo), int(lo + n)) for lo, n in zip(space.article_first, space.article_size, strict=True)]
     per_article = [tuple(claims[lo:hi]) for lo, hi in bounds]
+    if callable(getattr(aligner, "plan", None)):
+        call(aligner, "plan", tuple((per_article[a], per_article[b]) for a, b in space.pairs))
     scores, labels = np.empty(space.size), np.full(space.size, NONE, dtype=np.int8)
     for k, (a, b) in enumerate(space.pairs):
         shape = (len(per_article[a]), len(per_article[b]))
@@ -248,7 +250,7 @@ def evaluate_aligner(
     space = space if space is not None else CandidateSpace(bench)
     preds = run_aligner(aligner, bench, config, space)
     threshold = threshold_block(config, aligner)
-    return evaluate(
+    report = evaluate(
         bench,
         preds,
         system=system_info(config, aligner),
@@ -258,6 +260,23 @@ def evaluate_aligner(
         environment=aligner_environment(aligner),
         **kwargs,
     )
+    report.run = run_info(aligner)
+    return report
+
+
+def run_info(aligner: Any) -> dict[str, Any] | None:
+    """What a system says about its run (its optional ``run_info()``, see ``Labeller``), checked to be a
+    JSON object; None for a system without one."""
+    if not callable(getattr(aligner, "run_info", None)):
+        return None
+    info = call(aligner, "run_info")
+    try:
+        ok = isinstance(info, dict) and isinstance(json.loads(json.dumps(info, allow_nan=False)), dict)
+    except (TypeError, ValueError):
+        ok = False
+    if not ok:
+        raise DataError(f"aligner {aligner.name!r}: run_info() must return a JSON object (a dict of JSON values)")
+    return info
 
 
 def default_baselines_dir() -> Path:

@@ -8,7 +8,8 @@ aligner whose floats depend on the CPU (quantised kernels, BLAS summation order)
 counts that follow from its decisions and ranking (decided links, confusion matrices, per-pair values,
 the ranking profile) may differ;
 everything that describes the run (dataset, system, threshold, bootstrap settings, gold supports, units)
-must still be equal. The ``environment`` block is provenance and is never compared.
+must still be equal. The ``environment`` and ``run`` blocks are provenance and are never compared (a
+re-run from a response cache counts cache hits where the first run counted misses).
 """
 
 from __future__ import annotations
@@ -69,6 +70,7 @@ def differences(committed: dict[str, Any], fresh: dict[str, Any]) -> list[str]:
     left, right = dict(committed), dict(fresh)
     for report in (left, right):
         report.pop("environment", None)
+        report.pop("run", None)
         if tolerance:
             for key in DECISION_KEYS:
                 report.pop(key, None)

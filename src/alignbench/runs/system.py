@@ -55,7 +55,7 @@ def run_config(
     """The decision settings of a run of the named ``aligner``: its committed config (or ``config``),
     with the given settings on top. :class:`UsageError` for an aligner without a config and no
     threshold, a config of another aligner, or a ``system`` name that is a committed baseline's."""
-    from alignbench.aligners import get_aligner
+    from alignbench.aligners import get_aligner, labels_itself
 
     params = dict(params or {})
     folder = Path(baselines_dir) if baselines_dir is not None else default_baselines_dir()
@@ -67,7 +67,7 @@ def run_config(
             raise UsageError(f"--config {config} is a config of aligner {base.aligner!r}, not of --aligner {aligner!r}")
     elif ":" not in aligner and path.is_file():
         base = read_config(path)
-    elif threshold is None:
+    elif threshold is None and not labels_itself(get_aligner(aligner, **params)):  # a labeller needs none
         raise UsageError(
             f"--threshold is required for aligner {aligner!r} (it has no committed config): fix it a priori, "
             "never on the split you report (or pass --config FILE)"
@@ -85,7 +85,8 @@ def run_config(
         name = aligner
         if ":" in aligner:  # a plug-in is named by its class's own ``name`` (``system`` still wins)
             name = get_aligner(aligner, **params).name
-        base = RunConfig(aligner, aligner, {}, "threshold", threshold, 0.5, "")  # type: ignore[arg-type]
+        # a system that labels pairs itself has no threshold: 0.0 is a placeholder the run never reads
+        base = RunConfig(aligner, aligner, {}, "threshold", 0.0 if threshold is None else threshold, 0.5, "")
     elif changes:
         name = f"{base.name}[" + ",".join(f"{k}={v}" for k, v in changes.items()) + "]"
     else:

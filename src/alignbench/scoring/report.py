@@ -47,9 +47,13 @@ class Report:
     #: from which ``compare`` recomputes ``rank.AP`` on paired resamples; None in reports written
     #: before it was kept (compare then leaves ``rank.AP`` out and says why).
     ranking: dict[str, Any] | None = None
+    #: How the system's run went, as the system tells it (``run_info()`` of a labelling system: its
+    #: model, prompt hash, requests, cache hits and misses, tokens, failures), or None. Provenance like
+    #: ``environment``: a re-run from a cache counts hits where the first run counted misses.
+    run: dict[str, Any] | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        """The report as plain JSON-able data (``by_tag``, ``environment`` and ``ranking`` only when there is one)."""
+        """The report as plain JSON-able data (``by_tag``, ``environment``, ``ranking`` and ``run`` only when there is one)."""
         data = dataclasses.asdict(self)
         for optional in OPTIONAL:
             if data[optional] is None:
@@ -230,7 +234,7 @@ _FIELDS = (
     "per_pair",
 )
 #: Report fields written only when present.
-OPTIONAL = ("by_tag", "environment", "ranking")
+OPTIONAL = ("by_tag", "environment", "ranking", "run")
 #: The keys of a report's ``bootstrap`` block and how each is checked.
 _BOOTSTRAP = {
     "resamples": _count,
@@ -295,8 +299,9 @@ def _check(data: Any) -> None:
         _name_map(pair["metrics"], f"{where}.metrics", _number)
     if "by_tag" in data:
         _check_by_tag(data["by_tag"])
-    if "environment" in data:
-        _object(data["environment"], "environment")
+    for provenance in ("environment", "run"):
+        if provenance in data:
+            _object(data[provenance], provenance)
     if "ranking" in data:
         _check_ranking(data["ranking"], len(units), data["supports"].get("sure_links"))
 
