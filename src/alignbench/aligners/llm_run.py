@@ -152,10 +152,10 @@ class RunState:
         except openai.NotFoundError as err:
             if models:  # a server without a model list: the first chat request will tell
                 return None
-            raise DataError(f"{where}: the server answered 404 Not Found: {_message(err)}") from None
+            raise DataError(f"{where}: the server answered 404 Not Found: {_status_message(err)}") from None
         except openai.AuthenticationError as err:
             raise UsageError(
-                f"{where}: the server refused the API key (401): set ALIGNBENCH_LLM_API_KEY ({_message(err)})"
+                f"{where}: the server refused the API key (401): set ALIGNBENCH_LLM_API_KEY ({_status_message(err)})"
             ) from None
         except openai.APITimeoutError:
             raise DataError(
@@ -167,7 +167,7 @@ class RunState:
                 f"{where}: cannot reach the server ({_message(cause)}), after {self.aligner.retries} retries"
             ) from None
         except openai.APIStatusError as err:
-            raise DataError(f"{where}: the server answered {err.status_code}: {_message(err)}") from None
+            raise DataError(f"{where}: the server answered {err.status_code}: {_status_message(err)}") from None
         except (openai.OpenAIError, ValueError) as err:  # not an OpenAI answer (e.g. not JSON)
             raise DataError(
                 f"{where}: not an OpenAI-compatible answer ({type(err).__name__}: {_message(err)})"
@@ -297,3 +297,13 @@ class RunState:
 def _message(err: BaseException) -> str:
     """An error's message on one line, short."""
     return cut(str(getattr(err, "message", None) or err or type(err).__name__), 160)
+
+
+def _status_message(err: Any) -> str:
+    """The server's own error message of an HTTP error answer (OpenAI's ``{"error": {"message": ...}}``)."""
+    body = getattr(err, "body", None)
+    if isinstance(body, dict) and isinstance(body.get("error"), dict):
+        body = body["error"]
+    if isinstance(body, dict) and body.get("message"):
+        return cut(str(body["message"]), 160)
+    return _message(err)
