@@ -394,3 +394,68 @@ def test_scores_and_labels_follow_the_answer():
         scores, labels = aligner.predict(claims("a", 2), claims("b", 2))
     assert np.array_equal(scores, [[0, 0], [0.25, 0]])
     assert labels.tolist() == [["none", "none"], ["b_more_specific", "none"]]
+
+
+# --- the committed smoke-floor rows and the README -------------------------------------------------
+
+LLM_BASELINES = Path(__file__).resolve().parents[1] / "baselines" / "llm"
+
+
+@pytest.fixture
+def no_network(monkeypatch):
+    """Every socket connection fails: what runs must come from the cache."""
+
+    def refuse(*args, **kwargs):
+        raise OSError("network unreachable (test)")
+
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    monkeypatch.setattr(socket, "create_connection", refuse)
+
+
+@pytest.mark.parametrize("split", ["test", "diagnostic"])
+def test_the_committed_smoke_floor_reproduces_offline_from_its_cache(split, no_network, monkeypatch):
+    from alignbench.dataset.load import dataset_metadata, load_benchmark
+    from alignbench.runs.baselines import read_config
+    from alignbench.views.leaderboard import leaderboard
+
+    monkeypatch.chdir(LLM_BASELINES.parents[1])  # the config's cache path is relative to the clone
+    meta = dataset_metadata(None, split)
+    revision = f"{meta['dataset_version']}-{str(meta['source_sha256'])[:12]}"
+    config = read_config(LLM_BASELINES / "configs" / "smollm2-135m.json")
+    path = LLM_BASELINES / "results" / config.name / revision / ("" if split == "test" else split) / "report.json"
+    if not path.is_file():
+        pytest.skip(
+            f"no committed llm report for the current {split} data ({revision}): README 'A smoke floor' says how"
+        )
+    bench = load_benchmark(None, split)
+    dataset = {"dataset_version": meta["dataset_version"], "source_sha256": meta["source_sha256"]}
+    fresh = evaluate_config(config, bench, dataset, split=split, by_tag=split == "diagnostic")
+    committed = json.loads(path.read_text(encoding="utf-8"))
+    assert differences(committed, fresh.to_dict()) == []
+    assert fresh.run["requests"]["sent"] == 0 and fresh.run["requests"]["cache_misses"] == 0
+    assert committed["run"]["prompt"]["sha256"] == load_template("llm-v1").sha256
+    readme = (LLM_BASELINES.parents[1] / "README.md").read_text(encoding="utf-8")
+    marker = "llm-leaderboard" if split == "test" else f"llm-leaderboard-{split}"
+    block = f"<!-- {marker}:start -->\n" + leaderboard([fresh], "markdown", tags=False) + f"<!-- {marker}:end -->"
+    assert block in readme
+
+
+def test_the_readme_cost_table_is_computed_from_the_data():
+    from alignbench.runs.llm_cost import MARKER, readme_cost_table
+
+    readme = (LLM_BASELINES.parents[1] / "README.md").read_text(encoding="utf-8")
+    assert f"<!-- {MARKER}:start -->\n" + readme_cost_table() + f"<!-- {MARKER}:end -->" in readme
+
+
+def test_the_cost_estimate_counts_one_request_per_article_pair():
+    from alignbench.runs.llm_cost import cost_estimate
+
+    bench = tiny_benchmark(second_cluster=True)  # pairs x/y and z/zz
+    cost = cost_estimate(bench, completion_tokens=100)
+    template = load_template("llm-v1")
+    by_id = {c.claim_id: c for c in bench.claims}
+    x, y = [by_id[f"x-{i}"] for i in (1, 2, 3)], [by_id[f"y-{i}"] for i in (1, 2, 3, 4)]
+    z, zz = [by_id["z-1"]], [by_id["zz-1"]]
+    by_hand = estimate_tokens(messages(template, x, y, False)) + estimate_tokens(messages(template, z, zz, False))
+    assert cost == (2, by_hand, 200)
+    assert cost_estimate(bench, context=True).prompt_tokens >= by_hand

@@ -87,3 +87,57 @@ def test_a_labeller_cannot_be_tuned():
 
     with pytest.raises(UsageError, match="nothing to tune"):
         tune(get_aligner("position"), "threshold", tiny_benchmark(), {}, "train")
+
+
+class _Planner:
+    """A labelling plug-in with the optional hooks: ``plan`` sees every article pair before ``predict``,
+    and ``run_info`` becomes the report's ``run`` block."""
+
+    name = "planner"
+
+    def __init__(self, info=None):
+        self.info = info
+        self.calls: list[str] = []
+
+    def get_params(self):
+        return {"info": self.info}
+
+    def score(self, claims_a, claims_b):
+        return np.zeros((len(claims_a), len(claims_b)))
+
+    def plan(self, pairs):
+        self.calls.append(f"plan {len(pairs)}: " + ", ".join(f"{a[0].article_id}/{b[0].article_id}" for a, b in pairs))
+
+    def predict(self, claims_a, claims_b):
+        self.calls.append("predict")
+        return self.score(claims_a, claims_b), np.full((len(claims_a), len(claims_b)), "none")
+
+    def run_info(self):
+        return self.info
+
+
+def test_plan_sees_every_article_pair_before_predict_and_run_info_goes_in_the_report(monkeypatch):
+    from alignbench.runs import baselines
+    from alignbench.scoring.report import Report
+
+    planner = _Planner({"requests": 2, "note": "from the plug-in"})
+    monkeypatch.setattr(baselines, "get_aligner", lambda name, **params: planner)
+    bench = tiny_benchmark(second_cluster=True)
+    config = RunConfig("planner", "planner", {}, "threshold", 0.5, 0.5, "")
+    report = baselines.evaluate_config(config, bench, {"dataset_version": "t", "source_sha256": "0" * 64}, resamples=0)
+    assert planner.calls == ["plan 2: x/y, z/zz", "predict", "predict"]
+    assert report.run == {"requests": 2, "note": "from the plug-in"}
+    assert Report.from_json(report.to_json()).run == report.run
+    planner.info = None
+    report = baselines.evaluate_config(config, bench, {"dataset_version": "t", "source_sha256": "0" * 64}, resamples=0)
+    assert report.run is None and "run" not in report.to_dict()
+
+
+@pytest.mark.parametrize("info", [[1, 2], {"x": float("nan")}, {"x": object()}])
+def test_a_run_info_that_is_not_a_json_object_is_refused(monkeypatch, info):
+    from alignbench.runs import baselines
+
+    monkeypatch.setattr(baselines, "get_aligner", lambda name, **params: _Planner(info))
+    config = RunConfig("planner", "planner", {}, "threshold", 0.5, 0.5, "")
+    with pytest.raises(DataError, match=r"run_info\(\) must return a JSON object"):
+        baselines.evaluate_config(config, tiny_benchmark(), {}, resamples=0)

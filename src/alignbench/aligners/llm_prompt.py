@@ -51,10 +51,13 @@ ANSWER_SCHEMA: dict[str, Any] = {
     "additionalProperties": False,
 }
 
-#: What ``response_format`` asks the server for: a schema-constrained answer (OpenAI structured
-#: outputs, vLLM, llama.cpp), any JSON object, or nothing (the prompt alone asks for JSON).
+#: What ``response_format`` asks the server for: an answer constrained to the schema, as OpenAI's
+#: structured outputs spell it (OpenAI, vLLM, llama.cpp's llama-server) or as llama-cpp-python's server
+#: does (``json_object`` with a ``schema``; it turns the schema into a grammar); any JSON object; or
+#: nothing (the prompt alone asks for JSON).
 RESPONSE_FORMATS: dict[str, dict[str, Any] | None] = {
     "json_schema": {"type": "json_schema", "json_schema": {"name": "links", "strict": True, "schema": ANSWER_SCHEMA}},
+    "json_object_schema": {"type": "json_object", "schema": ANSWER_SCHEMA},
     "json_object": {"type": "json_object"},
     "none": None,
 }
@@ -174,7 +177,7 @@ def parse_answer(content: str | None, n_a: int, n_b: int) -> Answer:
     fence is tolerated); otherwise :class:`Malformed`. Links naming ids the prompt did not give are
     ignored and counted, not fatal.
     """
-    from jsonschema import Draft202012Validator
+    from jsonschema import Draft7Validator  # (draft 7: also in jsonschema 3, which cffconvert of the test extra pins)
 
     if not content or not content.strip():
         raise Malformed("the answer is empty")
@@ -184,7 +187,7 @@ def parse_answer(content: str | None, n_a: int, n_b: int) -> Answer:
         data = json.loads(text)
     except json.JSONDecodeError as err:
         raise Malformed(f"the answer is not valid JSON ({err.msg} at line {err.lineno} column {err.colno})") from None
-    errors = sorted(Draft202012Validator(ANSWER_SCHEMA).iter_errors(data), key=lambda e: list(e.absolute_path))
+    errors = sorted(Draft7Validator(ANSWER_SCHEMA).iter_errors(data), key=lambda e: list(e.absolute_path))
     if errors:
         first = errors[0]
         where = "/".join(str(p) for p in first.absolute_path) or "the top level"

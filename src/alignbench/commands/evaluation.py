@@ -139,8 +139,11 @@ def _eval_baselines(args: argparse.Namespace, names: list[str] | None, every_spl
         _update_datasheet_priors()
         readme = folder.resolve().parent / "README.md"
         if readme.is_file():
+            from alignbench.runs.llm_cost import MARKER, readme_cost_table
+
             _replace_block(readme, "floor-margins", "\n".join(margins))
             _replace_block(readme, "citation", _citation_block())
+            _replace_block(readme, MARKER, readme_cost_table(args.data))
     _emit("\n".join(boards), args.output)
     return 0
 

@@ -266,10 +266,12 @@ def evaluate_aligner(
 
 def run_info(aligner: Any) -> dict[str, Any] | None:
     """What a system says about its run (its optional ``run_info()``, see ``Labeller``), checked to be a
-    JSON object; None for a system without one."""
+    JSON object; None for a system without one (or whose ``run_info()`` returns None)."""
     if not callable(getattr(aligner, "run_info", None)):
         return None
     info = call(aligner, "run_info")
+    if info is None:
+        return None
     try:
         ok = isinstance(info, dict) and isinstance(json.loads(json.dumps(info, allow_nan=False)), dict)
     except (TypeError, ValueError):
