@@ -3,6 +3,8 @@ hand-made fixtures whose values are computed by hand in the comments."""
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
 import pytest
 from fixture import tiny_benchmark
@@ -141,3 +143,28 @@ def test_a_run_info_that_is_not_a_json_object_is_refused(monkeypatch, info):
     config = RunConfig("planner", "planner", {}, "threshold", 0.5, 0.5, "")
     with pytest.raises(DataError, match=r"run_info\(\) must return a JSON object"):
         baselines.evaluate_config(config, tiny_benchmark(), {}, resamples=0)
+
+
+def test_a_plug_in_labeller_needs_no_threshold(tmp_path, monkeypatch, capsys):
+    """A system that decides its own links has no threshold to fix: ``eval --aligner`` runs it without
+    ``--threshold`` (a scoring plug-in still needs one)."""
+    from alignbench.cli import main
+
+    (tmp_path / "my_labeller.py").write_text(
+        "import numpy as np\n"
+        "from alignbench.aligners import BaseAligner\n"
+        "class Lab(BaseAligner):\n"
+        "    name = 'lab'\n"
+        "    def score(self, a, b):\n"
+        "        return np.zeros((len(a), len(b)))\n"
+        "    def predict(self, a, b):\n"
+        "        return self.score(a, b), np.full((len(a), len(b)), 'none')\n"
+        "class Scorer(Lab):\n"
+        "    predict = None\n",
+        encoding="utf-8",
+    )
+    monkeypatch.chdir(tmp_path)
+    assert main(["eval", "--aligner", "my_labeller:Lab", "--resamples", "0", "--format", "json", "-o", "r.json"]) == 0
+    assert json.loads((tmp_path / "r.json").read_text())["threshold"]["value"] is None
+    assert main(["eval", "--aligner", "my_labeller:Scorer", "--resamples", "0"]) == 2
+    assert "--threshold is required for aligner 'my_labeller:Scorer'" in capsys.readouterr().err
