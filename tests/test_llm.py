@@ -459,3 +459,12 @@ def test_the_cost_estimate_counts_one_request_per_article_pair():
     by_hand = estimate_tokens(messages(template, x, y, False)) + estimate_tokens(messages(template, z, zz, False))
     assert cost == (2, by_hand, 200)
     assert cost_estimate(bench, context=True).prompt_tokens >= by_hand
+
+
+def test_without_plan_the_budget_stops_the_request_that_would_exceed_it(tmp_path):
+    with ReplayServer([links(("A1", "B1", "related", 0.5))]) as server:
+        aligner = get_aligner("llm", base_url=server.url, model=MODEL, max_requests=1)
+        aligner.predict(claims("a", 1), claims("b", 1))
+        with pytest.raises(UsageError, match="the budget max_requests=1 is spent before a / c; nothing more is sent"):
+            aligner.predict(claims("a", 1), claims("c", 1))
+        assert len(server.requests) == 1

@@ -220,7 +220,10 @@ class RunState:
             if key in self.answers:
                 return self.answers[key]
         where = f"{a[0].article_id if a else '?'} / {b[0].article_id if b else '?'}"
-        first = self.fetch(chat)
+        try:
+            first = self.fetch(chat)
+        except Budget as full:  # only without plan(), which checks the budget first: predict() pair by pair
+            raise UsageError(f"llm: the budget {full} is spent before {where}; nothing more is sent") from None
         try:
             parsed = parse_answer(first.get("content"), len(a), len(b))
         except Malformed as bad:
@@ -237,8 +240,6 @@ class RunState:
                 self._count("bad_answers")
                 self._warn(f"{where}: {bad}; the retry too: {again}: recorded as no links")
                 parsed = None
-        except Budget as full:  # only without plan(): predict() called pair by pair
-            raise UsageError(f"llm: the budget {full} is spent; nothing more is sent") from None
         if parsed is None:
             self._count("pairs_without_answer")
             links: dict[tuple[int, int], tuple[str, float]] = {}
