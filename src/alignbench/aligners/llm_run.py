@@ -67,6 +67,7 @@ class RunState:
              "duplicate_links", "without_usage"), 0)  # fmt: skip
         self.tokens = {"prompt": 0, "completion": 0}
         self.spent = {"prompt": 0, "completion": 0}
+        self.reserved = 0  # estimated tokens of the requests in flight
         self.models: set[str] = set()
         self.warnings: list[str] = []
 
@@ -101,16 +102,20 @@ class RunState:
                 f"cached) and up to about {need} tokens, over the budget {' and '.join(over)}; nothing was sent"
             )
 
-    def _reserve(self, chat: list) -> None:
-        """Count a request about to be sent, or raise :class:`Budget` if the budget has no room left."""
+    def _reserve(self, chat: list) -> int:
+        """Count a request about to be sent and reserve its estimated tokens (returned), or raise
+        :class:`Budget` if the budget has no room left for it (requests in flight included)."""
         a = self.aligner
+        need = estimate_tokens(chat) + a.completion_tokens
         with self.lock:
             if a.max_requests is not None and self.counts["sent"] + 1 > a.max_requests:
                 raise Budget(f"max_requests={a.max_requests}")
-            spent = self.spent["prompt"] + self.spent["completion"]
-            if a.max_tokens is not None and spent + estimate_tokens(chat) + a.completion_tokens > a.max_tokens:
+            spent = self.spent["prompt"] + self.spent["completion"] + self.reserved
+            if a.max_tokens is not None and spent + need > a.max_tokens:
                 raise Budget(f"max_tokens={a.max_tokens}")
             self.counts["sent"] += 1
+            self.reserved += need
+        return need
 
     def client(self) -> Any:
         """The OpenAI client, made on first use after checking that the endpoint serves the model."""
@@ -179,9 +184,13 @@ class RunState:
         key = request_key(self.endpoint, self.template.sha256, body)
         response = self.cache.get(key)
         if response is None:
-            self._reserve(chat)
-            client = self.client()
-            completion = self._call(lambda: client.chat.completions.create(**body))
+            reserved = self._reserve(chat)
+            try:
+                client = self.client()
+                completion = self._call(lambda: client.chat.completions.create(**body))
+            finally:
+                with self.lock:
+                    self.reserved -= reserved
             try:
                 choice = completion.choices[0]
                 usage = completion.usage
