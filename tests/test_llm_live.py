@@ -126,12 +126,16 @@ def test_eval_on_the_seed_cluster_live_then_from_the_cache_with_the_server_down(
     }
     assert cached["run"]["requests"]["sent"] == 0 and cached["run"]["requests"]["cache_misses"] == 0
     assert cached["run"]["requests"]["cache_hits"] == live["run"]["requests"]["cache_misses"]
+    print(
+        f"\nlive run: {live_seconds:.1f} s, then from the cache with the server down: {cached_seconds:.1f} s; "
+        f"link F1 {live['metrics']['link.F1']:.3f}, AP {live['metrics']['rank.AP']:.3f}\nrun block of the live run:\n"
+        + json.dumps(live["run"], indent=1)
+        + "\nof the cached run: requests "
+        + json.dumps(cached["run"]["requests"])
+        + ", tokens_sent "
+        + json.dumps(cached["run"]["tokens_sent"])
+    )
     assert differences(live, cached) == []  # every metric, interval, count and parameter
     for report in (live, cached):  # and the rest too, but for the run's own counters
         del report["run"]["requests"], report["run"]["tokens_sent"]
     assert live == cached
-    print(
-        f"\nlive run: {live_seconds:.1f} s, from the cache with the server down: {cached_seconds:.1f} s; "
-        f"link F1 {live['metrics']['link.F1']:.3f}, AP {live['metrics']['rank.AP']:.3f}; run block:\n"
-        + json.dumps(live["run"], indent=1)
-    )
