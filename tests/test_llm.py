@@ -286,7 +286,7 @@ def test_a_budget_too_small_is_refused_before_anything_is_sent(tmp_path, capsys)
     with ReplayServer([GOOD]) as server:
         assert main(eval_args(server.url, tmp_path, "max_requests=0")) == 2
         line = one_line_error(capsys)
-        assert "needs 1 requests (0 of 1 article pairs are cached)" in line and "max_requests=0" in line
+        assert "needs 1 request (0 of 1 article pairs are cached)" in line and "max_requests=0" in line
         assert main(eval_args(server.url, tmp_path, "max_tokens=500")) == 2
         assert "max_tokens=500; nothing was sent" in one_line_error(capsys)
         assert server.requests == [] and server.model_lists == 0

@@ -98,8 +98,9 @@ class RunState:
             over.append(f"max_tokens={a.max_tokens}")
         if over:
             raise UsageError(
-                f"llm: the run needs {len(missing)} requests ({pairs - len(missing)} of {pairs} article pairs are "
-                f"cached) and up to about {need} tokens, over the budget {' and '.join(over)}; nothing was sent"
+                f"llm: the run needs {len(missing)} request{'s' * (len(missing) != 1)} ({pairs - len(missing)} of "
+                f"{pairs} article pairs are cached) and up to about {need} tokens, over the budget "
+                f"{' and '.join(over)}; nothing was sent"
             )
 
     def _reserve(self, chat: list) -> int:
