@@ -29,6 +29,7 @@ def test_wheel_contains_data_and_loads(tmp_path):
         assert any(n.startswith(f"alignbench/_data/{config}/test-") and n.endswith(".parquet") for n in names)
     assert "alignbench/_data/README.md" in names and "alignbench/_data/croissant.json" in names
     assert "alignbench/_meta/CITATION.cff" in names
+    assert "alignbench/aligners/prompts/llm-v1.txt" in names  # the llm aligner's prompt is package data
     target = tmp_path / "site"
     subprocess.run(
         [
