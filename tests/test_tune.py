@@ -193,3 +193,14 @@ def test_leaderboard_note_says_where_settings_were_tuned() -> None:
     mixed = settings_note([report("a", tuned), report("b", "fixed a priori: ...")])
     assert mixed == f"Settings of a {tuned}; the others' thresholds fixed a priori in their configs."
     assert "not tuned on any split" not in mixed
+
+
+def test_leaderboard_note_of_systems_that_label_themselves() -> None:
+    from types import SimpleNamespace
+
+    from alignbench.views.leaderboard import settings_note
+
+    llm = SimpleNamespace(system={"name": "llm", "labels": "system"}, threshold={"value": None, "origin": "none: ..."})
+    lexical = SimpleNamespace(system={"name": "tfidf"}, threshold={"value": 0.3, "origin": "fixed a priori: ..."})
+    assert settings_note([llm]) == "Each system decides its links and relations itself: no threshold, nothing tuned."
+    assert settings_note([llm, lexical]) == "Thresholds fixed a priori in baselines/configs/, not tuned on any split."

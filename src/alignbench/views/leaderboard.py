@@ -69,6 +69,8 @@ def settings_note(reports: list[Report]) -> str:
     """Where the systems' decision settings come from: fixed a priori, or tuned (``alignbench tune``
     writes a ``threshold_origin`` that starts with "tuned on")."""
     a_priori = "Thresholds fixed a priori in baselines/configs/, not tuned on any split."
+    if reports and all(r.system.get("labels") == "system" for r in reports):
+        return "Each system decides its links and relations itself: no threshold, nothing tuned."
     tuned: dict[str, list[str]] = {}
     for r in reports:
         origin = str(r.threshold.get("origin") or "")
