@@ -44,13 +44,14 @@ def cost_estimate(
     return Cost(len(space.pairs), tokens, len(space.pairs) * completion_tokens)
 
 
-def measured_prompt_tokens(folder: str | Path, split: str) -> dict[str, int]:
+def measured_prompt_tokens(folder: str | Path, split: str, revision: str = "*") -> dict[str, int]:
     """Prompt tokens that real tokenizers counted on ``split``: config name -> ``run.tokens.prompt`` of
-    each committed report in ``folder/results`` (a baselines folder such as ``baselines/llm``)."""
+    each committed report in ``folder/results`` (a baselines folder such as ``baselines/llm``) for the
+    dataset ``revision`` (``<version>-<source hash[:12]>``, the reports' folder name; any by default).
+    Retried requests are included."""
     found = {}
-    for path in sorted(
-        Path(folder, "results").glob("*/*/report.json" if split == "test" else f"*/*/{split}/report.json")
-    ):
+    inner = "report.json" if split == "test" else f"{split}/report.json"
+    for path in sorted(Path(folder, "results").glob(f"*/{revision}/{inner}")):
         report = json.loads(path.read_text(encoding="utf-8"))
         run = report.get("run") or {}
         if report.get("dataset", {}).get("split") == split and isinstance(run.get("tokens", {}).get("prompt"), int):
@@ -58,9 +59,15 @@ def measured_prompt_tokens(folder: str | Path, split: str) -> dict[str, int]:
     return found
 
 
-def cost_table(splits: dict[str, Benchmark], folder: str | Path | None = None, completion_tokens: int = 1024) -> str:
+def cost_table(
+    splits: dict[str, Benchmark],
+    folder: str | Path | None = None,
+    completion_tokens: int = 1024,
+    revisions: dict[str, str] | None = None,
+) -> str:
     """The README's cost table: per split, requests and estimated tokens without and with contexts, and
-    the prompt tokens measured by the committed runs of ``folder`` (if any)."""
+    the prompt tokens measured by the committed runs of ``folder`` (if any) on the same data
+    (``revisions``: split -> ``<version>-<source hash[:12]>``)."""
     rows = [
         "| Split | Requests | Prompt tokens (est.) | With contexts (est.) | Completion tokens (at most) | Measured prompt tokens |",
         "|---|---:|---:|---:|---:|---|",
@@ -68,7 +75,8 @@ def cost_table(splits: dict[str, Benchmark], folder: str | Path | None = None, c
     for split, bench in splits.items():
         plain = cost_estimate(bench, completion_tokens=completion_tokens)
         with_context = cost_estimate(bench, context=True, completion_tokens=completion_tokens)
-        measured = measured_prompt_tokens(folder, split) if folder is not None else {}
+        revision = (revisions or {}).get(split, "*")
+        measured = measured_prompt_tokens(folder, split, revision) if folder is not None else {}
         shown = "; ".join(f"{name}: {n:,}" for name, n in measured.items()) or "-"
         rows.append(
             f"| {split} | {plain.requests:,} | {plain.prompt_tokens:,} | {with_context.prompt_tokens:,} "
@@ -77,17 +85,22 @@ def cost_table(splits: dict[str, Benchmark], folder: str | Path | None = None, c
     note = (
         f"\nEstimates from the data by `alignbench.runs.llm_cost.cost_estimate` (prompt `llm-v1`; characters / 3, "
         f"erring high; completion at most `completion_tokens`={completion_tokens} per request, the default). "
-        "Measured: the prompt tokens the model's own tokenizer counted in the committed `baselines/llm` reports. "
-        "Multiply by your provider's price per token; cached requests cost nothing.\n"
+        "Measured: the prompt tokens the model's own tokenizer counted in the committed `baselines/llm` reports "
+        "of the same data (retried requests included). Multiply by your provider's price per token; cached "
+        "requests cost nothing.\n"
     )
     return "\n".join(rows) + "\n" + note
 
 
 def readme_cost_table(data: Any = None) -> str:
     """:func:`cost_table` of every split of the bundled dataset (or ``data``), with the measured tokens of
-    the clone's ``baselines/llm``."""
-    from alignbench.dataset.load import available_splits, load_benchmark
+    the clone's ``baselines/llm`` on the same data."""
+    from alignbench.dataset.load import available_splits, dataset_metadata, load_benchmark
     from alignbench.runs.baselines import default_baselines_dir
 
-    splits = {split: load_benchmark(data, split) for split in available_splits(data)}
-    return cost_table(splits, default_baselines_dir().resolve().parent / "baselines" / "llm")
+    splits, revisions = {}, {}
+    for split in available_splits(data):
+        splits[split] = load_benchmark(data, split)
+        meta = dataset_metadata(data, split)
+        revisions[split] = f"{meta.get('dataset_version')}-{str(meta.get('source_sha256'))[:12]}"
+    return cost_table(splits, default_baselines_dir().resolve().parent / "baselines" / "llm", revisions=revisions)
