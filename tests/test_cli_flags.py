@@ -203,7 +203,11 @@ def test_runtime_dependencies_are_exactly_what_the_package_imports():
     extras = project["optional-dependencies"]
     # and the `annotate` extra's only by the workbench and add-article (lazily, see annotate/server.py and
     # sources/scaffold.py); lxml_html_clean is declared for trafilatura's HTML clean-up, never imported here
-    required = [*project["dependencies"], *extras["explain"], *extras["semantic"], *extras["annotate"]]
+    # and the `llm` extra's only by the llm aligner (lazily, see aligners/llm_run.py and llm_prompt.py)
+    required = [
+        *project["dependencies"],
+        *(p for name in ("explain", "semantic", "annotate", "llm") for p in extras[name]),
+    ]
     declared = {d.split(">")[0].split("=")[0].split("[")[0].strip().lower() for d in required}
     assert third_party == declared - {"lxml_html_clean"}
 
