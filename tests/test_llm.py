@@ -419,7 +419,7 @@ def test_the_committed_smoke_floor_reproduces_offline_from_its_cache(split, no_n
     from alignbench.views.leaderboard import leaderboard
 
     monkeypatch.chdir(LLM_BASELINES.parents[1])  # the config's cache path is relative to the clone
-    meta = dataset_metadata(None, split)
+    meta = dataset_metadata(split=split)
     revision = f"{meta['dataset_version']}-{str(meta['source_sha256'])[:12]}"
     config = read_config(LLM_BASELINES / "configs" / "smollm2-135m.json")
     path = LLM_BASELINES / "results" / config.name / revision / ("" if split == "test" else split) / "report.json"
@@ -427,7 +427,7 @@ def test_the_committed_smoke_floor_reproduces_offline_from_its_cache(split, no_n
         pytest.skip(
             f"no committed llm report for the current {split} data ({revision}): README 'A smoke floor' says how"
         )
-    bench = load_benchmark(None, split)
+    bench = load_benchmark(split=split)
     dataset = {"dataset_version": meta["dataset_version"], "source_sha256": meta["source_sha256"]}
     fresh = evaluate_config(config, bench, dataset, split=split, by_tag=split == "diagnostic")
     committed = json.loads(path.read_text(encoding="utf-8"))

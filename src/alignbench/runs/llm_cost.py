@@ -100,7 +100,7 @@ def readme_cost_table(data: Any = None) -> str:
 
     splits, revisions = {}, {}
     for split in available_splits(data):
-        splits[split] = load_benchmark(data, split)
-        meta = dataset_metadata(data, split)
+        splits[split] = load_benchmark(split=split, data_dir=data)
+        meta = dataset_metadata(split=split, data_dir=data)
         revisions[split] = f"{meta.get('dataset_version')}-{str(meta.get('source_sha256'))[:12]}"
     return cost_table(splits, default_baselines_dir().resolve().parent / "baselines" / "llm", revisions=revisions)
