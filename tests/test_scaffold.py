@@ -118,12 +118,9 @@ def test_bad_input_to_new_cluster_and_add_article(tmp_path, tree):
         (tmp_path / "blank.html").write_text("<html><body></body></html>")
         one_line_error(run("add-article", CLUSTER, str(tmp_path / "blank.html"), root=tree), 1, "no article text")
     assert (tree / "corpus" / CLUSTER / "articles.jsonl").read_bytes() == before  # nothing written
-    assert sorted(p.name for p in (tree / "corpus" / CLUSTER).iterdir()) == [
-        "articles.jsonl",
-        "cluster.json",
-        f"{CLUSTER}-a.txt",
-        f"{CLUSTER}-b.txt",
-    ]
+    assert sorted(p.name for p in (tree / "corpus" / CLUSTER).iterdir()) == sorted(
+        ["articles.jsonl", "cluster.json", f"{CLUSTER}-a.txt", f"{CLUSTER}-b.txt"]
+    )
 
 
 def test_add_article_reports_aggregator_chrome_for_the_workbench(tmp_path, tree):
@@ -196,8 +193,8 @@ def test_validate_checks_considered_files_and_cluster_json(tree):
     assert any("'claims' is not a pass name" in p for p in check_sources(tree)[1])
     (ann / "passes" / "claims.considered.json").unlink()
     declared = tree / "corpus" / CLUSTER / "cluster.json"
-    declared.write_text(json.dumps({"cluster_id": CLUSTER, "split": "test"}))
-    assert any("differs from the cluster's 'test' (cluster.json)" in p for p in check_sources(tree)[1])
+    declared.write_text(json.dumps({"cluster_id": CLUSTER, "split": "diagnostic"}))
+    assert any("differs from the cluster's 'diagnostic' (cluster.json)" in p for p in check_sources(tree)[1])
     declared.write_text("{")
     assert any(p.startswith(f"corpus/{CLUSTER}/cluster.json: not valid JSON") for p in check_sources(tree)[1])
 

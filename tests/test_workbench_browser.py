@@ -192,7 +192,7 @@ def test_two_passes_and_adjudication_in_the_browser(tmp_path):
         "--data",
         str(root / "data"),
         "--split",
-        "diagnostic",
+        "test",
         "--resamples",
         "0",
         "--format",

@@ -1,7 +1,7 @@
 """Helpers for the annotation workbench tests: a small fictional cluster, the server as a subprocess,
 HTTP calls to it, and Playwright driving Debian's Chromium (never a downloaded browser).
 
-The two reports are fictional, written for these tests (synthetic, diagnostic split). Report A
+The two reports are fictional, written for these tests; they stand in for real reports in a temporary tree's test split (validate cannot tell, and the diagnostic split would require tags on every link). Report A
 carries page chrome to remove and one phrase twice ("The ferry returned to port").
 """
 
@@ -22,7 +22,7 @@ import pytest
 from browser import FLAGS, chromium
 
 ROOT = Path(__file__).resolve().parents[1]
-CLUSTER = "fic-callow-fire"
+CLUSTER = "callow-fire-demo"
 REPORT_A = (
     "Harbour News\n"
     "Ferry fire forces return to Port Aldwyn\n"
@@ -52,8 +52,8 @@ def make_tree(tmp: Path) -> Path:
     shutil.copy(ROOT / "annotations" / "GUIDELINES.md", root / "annotations" / "GUIDELINES.md")
     (tmp / "report-a.txt").write_text(REPORT_A, encoding="utf-8")
     (tmp / "report-b.txt").write_text(REPORT_B, encoding="utf-8")
-    assert run("new-cluster", CLUSTER, "--split", "diagnostic", root=root).returncode == 0
-    for name, source in (("a", "Harbour News (synthetic)"), ("b", "The Aldwyn Post (synthetic)")):
+    assert run("new-cluster", CLUSTER, "--split", "test", root=root).returncode == 0
+    for name, source in (("a", "Harbour News"), ("b", "The Aldwyn Post")):
         done = run(
             "add-article", CLUSTER, str(tmp / f"report-{name}.txt"), "--source", source, "--language", "en", root=root
         )

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from collections import Counter
 
-from alignbench.dataset.card import CONFIG_DESCRIPTIONS, IMPORT_CARD_MARKER, front_matter_data, size_categories
-from alignbench.dataset.schema import CONFIGS, ExtraColumns
+from alignbench.dataset.card import CONFIG_DESCRIPTIONS, front_matter_data, size_categories
+from alignbench.dataset.schema import CONFIGS, IMPORT_CARD_MARKER, ExtraColumns
 from alignbench.records import RELATIONS
 from alignbench.sources.importers.ists2016 import RELATION_OF, IstsSplit
 

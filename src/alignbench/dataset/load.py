@@ -149,7 +149,7 @@ def _remedy(folder: Path) -> str:
     for an imported peer benchmark, whose folder sits in the import's -o folder), else ``build``."""
     import re
 
-    from alignbench.dataset.card import IMPORT_CARD_MARKER
+    from alignbench.dataset.schema import IMPORT_CARD_MARKER
 
     card = folder / "README.md"
     try:

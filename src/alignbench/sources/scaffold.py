@@ -18,7 +18,8 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from alignbench.records import DataError, UsageError, shorten
-from alignbench.sources.articles import CLUSTER_FILE, DIAGNOSTIC_SPLIT
+from alignbench.sources.articles import CLUSTER_FILE
+from alignbench.sources.conventions import DIAGNOSTIC_SPLIT
 from alignbench.sources.edit import check_cluster, jsonl_line, read_or_none, write_files
 from alignbench.sources.jsonl import DATE_PATTERN, ID_PATTERN, _utf8_error
 
