@@ -86,7 +86,10 @@ def test_every_diagnostic_link_carries_a_tag_and_real_links_may(sources):
     add_cluster(sources)
     _rewrite(sources / "annotations" / ADDED_CLUSTER / "alignments.jsonl", lambda row: row.update(tags=["negation"]))
     _, problems = check_sources(sources)
-    assert problems == [
+    required = "carries at least one phenomenon tag"
+    assert [p for p in problems if required in p] == [
         f"annotations/{CLUSTER}/alignments.jsonl:1: a gold link of the 'diagnostic' split carries at least one "
         'phenomenon tag ("tags": [...], from annotations/TAGS.md): the split is scored per tag'
     ]
+    # a real link may carry tags (then the tag definitions of TAGS.md apply to it like to any link)
+    assert not any(p.startswith(f"annotations/{ADDED_CLUSTER}/") and required in p for p in problems)
