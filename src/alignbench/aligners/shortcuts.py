@@ -59,7 +59,28 @@ def jaccard(words_a: Sequence[frozenset[str]], words_b: Sequence[frozenset[str]]
     return np.divide(inter, union, out=np.zeros_like(inter), where=union > 0)
 
 
-class PositionAligner(BaseAligner):
+class _ThresholdLabeller(BaseAligner):
+    """A floor that links pairs scoring at least ``threshold`` and labels every link ``equivalent``:
+    it decides links, not relations (subclasses define ``score``)."""
+
+    def __init__(self, threshold: float = 0.5):
+        self.threshold = threshold
+
+    def _validate(self) -> None:
+        if (
+            isinstance(self.threshold, bool)
+            or not isinstance(self.threshold, int | float)
+            or not 0 <= self.threshold <= 1
+        ):
+            raise self._invalid("threshold", "a number in [0, 1]")
+
+    def predict(self, claims_a: Sequence[Claim], claims_b: Sequence[Claim]) -> tuple[np.ndarray, np.ndarray]:
+        """Scores, and ``equivalent`` where a positive score reaches ``threshold`` (else ``none``)."""
+        scores = self.score(claims_a, claims_b)
+        return scores, np.where((scores >= self.threshold - 1e-12) & (scores > 0), "equivalent", "none")
+
+
+class PositionAligner(_ThresholdLabeller):
     """Links by relative position only (module docstring); reads no text."""
 
     name = "position"
@@ -67,26 +88,13 @@ class PositionAligner(BaseAligner):
     def __init__(self, threshold: float = 0.9):
         self.threshold = threshold
 
-    def _validate(self) -> None:
-        if (
-            isinstance(self.threshold, bool)
-            or not isinstance(self.threshold, int | float)
-            or not 0 <= self.threshold <= 1
-        ):
-            raise self._invalid("threshold", "a number in [0, 1]")
-
     def score(self, claims_a: Sequence[Claim], claims_b: Sequence[Claim]) -> np.ndarray:
         """``1 - |pos_a - pos_b|`` for every pair."""
         self._validate()
         return 1.0 - np.abs(relative_positions(claims_a)[:, None] - relative_positions(claims_b)[None, :])
 
-    def predict(self, claims_a: Sequence[Claim], claims_b: Sequence[Claim]) -> tuple[np.ndarray, np.ndarray]:
-        """Scores, and ``equivalent`` where the score reaches ``threshold`` (else ``none``)."""
-        scores = self.score(claims_a, claims_b)
-        return scores, np.where(scores >= self.threshold - 1e-12, "equivalent", "none")
 
-
-class OverlapAligner(BaseAligner):
+class OverlapAligner(_ThresholdLabeller):
     """Content-word Jaccard; links labelled ``equivalent`` at or above ``threshold``."""
 
     name = "overlap"
@@ -94,23 +102,10 @@ class OverlapAligner(BaseAligner):
     def __init__(self, threshold: float = 0.3):
         self.threshold = threshold
 
-    def _validate(self) -> None:
-        if (
-            isinstance(self.threshold, bool)
-            or not isinstance(self.threshold, int | float)
-            or not 0 <= self.threshold <= 1
-        ):
-            raise self._invalid("threshold", "a number in [0, 1]")
-
     def score(self, claims_a: Sequence[Claim], claims_b: Sequence[Claim]) -> np.ndarray:
         """Jaccard of the claims' content words."""
         self._validate()
         return jaccard([content_words(c.text) for c in claims_a], [content_words(c.text) for c in claims_b])
-
-    def predict(self, claims_a: Sequence[Claim], claims_b: Sequence[Claim]) -> tuple[np.ndarray, np.ndarray]:
-        """Scores, and ``equivalent`` where the score reaches ``threshold`` (else ``none``)."""
-        scores = self.score(claims_a, claims_b)
-        return scores, np.where((scores >= self.threshold) & (scores > 0), "equivalent", "none")
 
 
 class CuesAligner(BaseAligner):
