@@ -245,16 +245,29 @@ def evaluate_aligner(
     **kwargs: Any,
 ) -> Report:
     """Run ``aligner`` (built and checked) on ``bench`` with ``config``'s decision settings and score it."""
-    from alignbench.scoring.evaluate import evaluate
 
     space = space if space is not None else CandidateSpace(bench)
-    preds = run_aligner(aligner, bench, config, space)
-    threshold = threshold_block(config, aligner)
+    return report_of_run(aligner, config, bench, run_aligner(aligner, bench, config, space), dataset, space, **kwargs)
+
+
+def report_of_run(
+    aligner: Aligner,
+    config: RunConfig,
+    bench: Benchmark,
+    preds: PredictionArrays,
+    dataset: dict[str, Any],
+    space: CandidateSpace,
+    **kwargs: Any,
+) -> Report:
+    """The report of an aligner run's predictions, with its system, threshold, environment and run blocks
+    (shared by the baselines and ``alignbench explain``, which keeps the predictions too)."""
+    from alignbench.scoring.evaluate import evaluate
+
     report = evaluate(
         bench,
         preds,
         system=system_info(config, aligner),
-        threshold=threshold,
+        threshold=threshold_block(config, aligner),
         dataset=dataset,
         space=space,
         environment=aligner_environment(aligner),

@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any, NamedTuple
 
 from alignbench.records import Benchmark
-from alignbench.runs.baselines import RunConfig, aligner_environment, run_aligner, system_info, threshold_block
+from alignbench.runs.baselines import RunConfig, report_of_run, run_aligner
 from alignbench.runs.explain_data import dense
 from alignbench.scoring.curve import Curve, pr_curve
 from alignbench.scoring.evaluate import evaluate
@@ -38,18 +38,8 @@ def aligner_run(
 
     aligner = get_aligner(config.aligner, **config.params)
     preds = run_aligner(aligner, bench, config, space)
-    threshold = threshold_block(config, aligner)
-    report = evaluate(
-        bench,
-        preds,
-        system=system_info(config, aligner),
-        threshold=threshold,
-        dataset=dataset,
-        space=space,
-        environment=aligner_environment(aligner),
-        **options,
-    )
-    return Run(config.name, preds, report, threshold["value"])
+    report = report_of_run(aligner, config, bench, preds, dataset, space, **options)
+    return Run(config.name, preds, report, report.threshold["value"])
 
 
 def prediction_run(
