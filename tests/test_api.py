@@ -102,7 +102,7 @@ def test_bad_input_is_one_clear_error():
         alignbench.evaluate([], threshold=0.3)
     with pytest.raises(UsageError, match="resamples must be an integer between 0"):
         alignbench.evaluate("fuzzy", resamples=-1)
-    with pytest.raises(DataError, match=r"unknown cluster 'nk-wonsan' \(did you mean 'nk-wonsan-launch'\?\)"):
+    with pytest.raises(DataError, match=r"unknown cluster 'nk-wonsan' of split 'test' \(did you mean 'nk-wonsan-launch'\?\)"):
         alignbench.evaluate("fuzzy", clusters=["nk-wonsan"])
     with pytest.raises(DataError, match=r"missing.json: No such file"):
         alignbench.compare("missing.json", "missing.json")
@@ -128,7 +128,7 @@ def test_clusters_are_recorded_and_compare_refuses_different_subsets():
     assert part.dataset["clusters"] == clusters
     articles = {a.article_id for a in bench.articles if a.cluster_id in clusters}
     assert part.supports["claims"] == sum(c.article_id in articles for c in bench.claims)
-    with pytest.raises(DataError, match="the reports are on different data"):
+    with pytest.raises(DataError, match="the reports are on different clusters"):
         alignbench.compare(whole, part)
 
 

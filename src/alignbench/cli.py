@@ -11,17 +11,13 @@ import argparse
 import os
 import sys
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
 
 from alignbench._version import __version__
-from alignbench.commands.annotate import _cmd_add_article, _cmd_annotate, _cmd_new_cluster
+from alignbench.commands.annotate import add_annotation_commands
 from alignbench.commands.common import MAX_RESAMPLES
 from alignbench.commands.data import _cmd_build, _cmd_cite, _cmd_export_wa, _cmd_import, _cmd_validate
 from alignbench.commands.evaluation import _cmd_compare, _cmd_eval, _cmd_list, _cmd_run, _cmd_validate_predictions
 from alignbench.commands.extra import _cmd_agree, _cmd_explain, _cmd_tune
-
-if TYPE_CHECKING:  # annotations only: start-up stays free of numpy and friends
-    pass
 
 
 def _add_run_options(p: argparse.ArgumentParser) -> None:
@@ -60,6 +56,15 @@ def _add_latex_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--label", default=None, help="with --format latex: the table's \\label (default: tab:...)")
     p.add_argument(
         "--caption", default=None, help="with --format latex: the caption, plain text (default: a short one)"
+    )
+
+
+def _add_cluster_option(p: argparse.ArgumentParser, what: str) -> None:
+    p.add_argument(
+        "--cluster",
+        default=None,
+        metavar="ID[,ID...]",
+        help=f"{what} only these clusters of the split (the report records the subset; an unknown id is exit 1)",
     )
 
 
@@ -156,6 +161,7 @@ def build_parser() -> argparse.ArgumentParser:
         help=f"bootstrap resamples for the 95%% CIs, 0 to {MAX_RESAMPLES} (default: 1000)",
     )
     p.add_argument("--seed", type=int, default=0, help="bootstrap seed, a non-negative integer (default: 0)")
+    _add_cluster_option(p, "score")
     p.set_defaults(func=_cmd_eval)
 
     p = sub.add_parser("run", allow_abbrev=False, help="run an aligner and write a prediction file")
@@ -165,6 +171,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--split", default="test", help="the split to align (default: test)")
     p.add_argument("--system", default=None, help=argparse.SUPPRESS)
     _add_run_options(p)
+    _add_cluster_option(p, "align (with the aligner fitted on the whole split)")
     p.set_defaults(func=_cmd_run)
 
     from alignbench.scoring.tune_grid import DEFAULT_EQUIVALENT_AT, DEFAULT_THRESHOLDS, DEFAULT_TIE_BREAK
@@ -245,6 +252,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--resamples", type=int, default=1000, help="bootstrap resamples of the report's CIs (default: 1000)"
     )
     p.add_argument("--seed", type=int, default=0, help="bootstrap seed (default: 0)")
+    _add_cluster_option(p, "show and score")
     p.set_defaults(func=_cmd_explain)
 
     p = sub.add_parser("list", allow_abbrev=False, help="list the built-in aligners and baseline configs")
@@ -275,6 +283,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("-o", "--output", default=None, metavar="FILE", help="write to FILE (atomically) instead of stdout")
     _add_latex_options(p)
+    _add_cluster_option(p, "compare on the resampling units of")
+    p.add_argument(
+        "--data", default=None, metavar="DIR", help="with --cluster: the dataset folder the reports were made on"
+    )
     p.set_defaults(func=_cmd_compare)
 
     p = sub.add_parser(
@@ -306,69 +318,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", default="table", choices=AGREE_FORMATS, help="output format (default: table)")
     p.add_argument("-o", "--output", default=None, metavar="FILE", help="write to FILE (atomically) instead of stdout")
     p.set_defaults(func=_cmd_agree)
-    _add_annotation_commands(sub)
+    add_annotation_commands(sub)
     return parser
-
-
-def _add_annotation_commands(sub: argparse._SubParsersAction) -> None:
-    """``new-cluster``, ``add-article`` and ``annotate``: growing the real split by hand (DESIGN §13)."""
-    p = sub.add_parser(
-        "new-cluster",
-        allow_abbrev=False,
-        help="start a new event cluster: corpus/ID/ (with its split) and annotations/ID/",
-        description="Make corpus/ID/cluster.json (the split) and annotations/ID/. Then add its articles with "
-        "'alignbench add-article' and annotate them with 'alignbench annotate'.",
-    )
-    p.add_argument("cluster", metavar="ID", help="the cluster id (lower-case letters, digits, '-', '_', '.')")
-    p.add_argument(
-        "--split",
-        required=True,
-        choices=("test", "diagnostic"),
-        help="test: real reports; diagnostic: synthetic reports of fictional events written by the project",
-    )
-    p.add_argument("--root", default=".", metavar="DIR", help="the source tree (default: .)")
-    p.set_defaults(func=_cmd_new_cluster)
-
-    p = sub.add_parser(
-        "add-article",
-        allow_abbrev=False,
-        help="copy an article (a .txt file, or a saved .html page) into a cluster and record its metadata",
-        description="Copy FILE byte for byte to corpus/ID/<article_id>.txt (for an .html page: the article text that "
-        "trafilatura extracts, optional extra 'annotate'; the page's SHA-256 and URL are recorded) and append its "
-        "row to articles.jsonl with the text's SHA-256. Metadata not given stays unknown: null, or 'unknown' for "
-        "the source and 'und' for the language. Nothing is guessed.",
-    )
-    p.add_argument("cluster", metavar="ID", help="the cluster (made by 'alignbench new-cluster')")
-    p.add_argument("file", metavar="FILE", help="a UTF-8 .txt file, or a saved .html page")
-    p.add_argument("--source", default=None, help="the outlet as printed (default: unknown)")
-    p.add_argument("--credit", default=None, help="a wire credit as printed, e.g. 'Reuters/AP'")
-    p.add_argument("--title", default=None, help="the headline as printed")
-    p.add_argument("--published", default=None, metavar="YYYY-MM-DD", help="the publication date")
-    p.add_argument("--published-basis", default=None, metavar="TEXT", help="how the date was established")
-    p.add_argument("--url", default=None, help="where the article was published")
-    p.add_argument("--language", default=None, help="a BCP 47 language tag, e.g. en (default: und, undetermined)")
-    p.add_argument("--license", default=None, metavar="TEXT", help="the licence statement (default: by split)")
-    p.add_argument("--notes", default=None, metavar="TEXT", help="a note on the article and its provenance")
-    p.add_argument("--article-id", default=None, help="the article id (default: ID-a, ID-b, ...)")
-    p.add_argument("--root", default=".", metavar="DIR", help="the source tree (default: .)")
-    p.set_defaults(func=_cmd_add_article)
-
-    p = sub.add_parser(
-        "annotate",
-        allow_abbrev=False,
-        help="the annotation workbench: a local web page for chrome, claims, links, and adjudication",
-        description="Serve the annotation workbench of cluster ID on 127.0.0.1 (only), at a URL with a random "
-        "token. --pass NAME: remove page chrome, make claims, and link every claim pair of the articles (a blind "
-        "pass: the gold and other passes are not shown). --adjudicate A B: decide the cells where two complete "
-        "passes disagree and write the gold (alignments.jsonl). Every save is checked like 'alignbench validate'.",
-    )
-    p.add_argument("cluster", metavar="ID", help="the cluster to annotate")
-    p.add_argument("--pass", dest="pass_name", default=None, metavar="NAME", help="the pass (e.g. ann1)")
-    p.add_argument("--adjudicate", nargs=2, default=None, metavar=("A", "B"), help="two passes to adjudicate")
-    p.add_argument("--adjudicator", default="adj", metavar="NAME", help="who adjudicates (default: adj)")
-    p.add_argument("--port", type=int, default=8765, help="the port on 127.0.0.1 (default: 8765; 0: any free port)")
-    p.add_argument("--root", default=".", metavar="DIR", help="the source tree (default: .)")
-    p.set_defaults(func=_cmd_annotate)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

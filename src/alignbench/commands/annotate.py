@@ -70,3 +70,64 @@ def _cmd_annotate(args: argparse.Namespace) -> int:
     require_extra()
     session = open_session(Path(args.root), args.cluster, args.pass_name, args.adjudicate, args.adjudicator)
     return serve(session, args.port)
+
+
+def add_annotation_commands(sub: argparse._SubParsersAction) -> None:
+    """``new-cluster``, ``add-article`` and ``annotate``: growing the real split by hand (DESIGN §13)."""
+    p = sub.add_parser(
+        "new-cluster",
+        allow_abbrev=False,
+        help="start a new event cluster: corpus/ID/ (with its split) and annotations/ID/",
+        description="Make corpus/ID/cluster.json (the split) and annotations/ID/. Then add its articles with "
+        "'alignbench add-article' and annotate them with 'alignbench annotate'.",
+    )
+    p.add_argument("cluster", metavar="ID", help="the cluster id (lower-case letters, digits, '-', '_', '.')")
+    p.add_argument(
+        "--split",
+        required=True,
+        choices=("test", "diagnostic"),
+        help="test: real reports; diagnostic: synthetic reports of fictional events written by the project",
+    )
+    p.add_argument("--root", default=".", metavar="DIR", help="the source tree (default: .)")
+    p.set_defaults(func=_cmd_new_cluster)
+
+    p = sub.add_parser(
+        "add-article",
+        allow_abbrev=False,
+        help="copy an article (a .txt file, or a saved .html page) into a cluster and record its metadata",
+        description="Copy FILE byte for byte to corpus/ID/<article_id>.txt (for an .html page: the article text that "
+        "trafilatura extracts, optional extra 'annotate'; the page's SHA-256 and URL are recorded) and append its "
+        "row to articles.jsonl with the text's SHA-256. Metadata not given stays unknown: null, or 'unknown' for "
+        "the source and 'und' for the language. Nothing is guessed.",
+    )
+    p.add_argument("cluster", metavar="ID", help="the cluster (made by 'alignbench new-cluster')")
+    p.add_argument("file", metavar="FILE", help="a UTF-8 .txt file, or a saved .html page")
+    p.add_argument("--source", default=None, help="the outlet as printed (default: unknown)")
+    p.add_argument("--credit", default=None, help="a wire credit as printed, e.g. 'Reuters/AP'")
+    p.add_argument("--title", default=None, help="the headline as printed")
+    p.add_argument("--published", default=None, metavar="YYYY-MM-DD", help="the publication date")
+    p.add_argument("--published-basis", default=None, metavar="TEXT", help="how the date was established")
+    p.add_argument("--url", default=None, help="where the article was published")
+    p.add_argument("--language", default=None, help="a BCP 47 language tag, e.g. en (default: und, undetermined)")
+    p.add_argument("--license", default=None, metavar="TEXT", help="the licence statement (default: by split)")
+    p.add_argument("--notes", default=None, metavar="TEXT", help="a note on the article and its provenance")
+    p.add_argument("--article-id", default=None, help="the article id (default: ID-a, ID-b, ...)")
+    p.add_argument("--root", default=".", metavar="DIR", help="the source tree (default: .)")
+    p.set_defaults(func=_cmd_add_article)
+
+    p = sub.add_parser(
+        "annotate",
+        allow_abbrev=False,
+        help="the annotation workbench: a local web page for chrome, claims, links, and adjudication",
+        description="Serve the annotation workbench of cluster ID on 127.0.0.1 (only), at a URL with a random "
+        "token. --pass NAME: remove page chrome, make claims, and link every claim pair of the articles (a blind "
+        "pass: the gold and other passes are not shown). --adjudicate A B: decide the cells where two complete "
+        "passes disagree and write the gold (alignments.jsonl). Every save is checked like 'alignbench validate'.",
+    )
+    p.add_argument("cluster", metavar="ID", help="the cluster to annotate")
+    p.add_argument("--pass", dest="pass_name", default=None, metavar="NAME", help="the pass (e.g. ann1)")
+    p.add_argument("--adjudicate", nargs=2, default=None, metavar=("A", "B"), help="two passes to adjudicate")
+    p.add_argument("--adjudicator", default="adj", metavar="NAME", help="who adjudicates (default: adj)")
+    p.add_argument("--port", type=int, default=8765, help="the port on 127.0.0.1 (default: 8765; 0: any free port)")
+    p.add_argument("--root", default=".", metavar="DIR", help="the source tree (default: .)")
+    p.set_defaults(func=_cmd_annotate)

@@ -166,12 +166,41 @@ def _check_eval_flags(args: argparse.Namespace) -> None:
             _usage("--check applies only with --baselines")
         if args.update:
             _usage("--check compares with the committed reports and --update rewrites them: give one of them")
-        if args.data or args.resamples != 1000 or args.seed != 0 or args.metrics or args.output:
-            _usage("--check recomputes the committed reports: it takes no --data, --resamples, --seed, --metrics or -o")
+        if args.data or args.resamples != 1000 or args.seed != 0 or args.metrics or args.output or args.cluster:
+            _usage(
+                "--check recomputes the committed reports: it takes no --data, --resamples, --seed, --metrics, "
+                "--cluster or -o"
+            )
     if args.update:
         if not args.baselines:
             _usage("--update applies only with --baselines")
-        if args.data or args.resamples != 1000 or args.seed != 0 or args.metrics:
-            _usage("--update rewrites the committed results: it takes no --data, --resamples, --seed or --metrics")
+        if args.data or args.resamples != 1000 or args.seed != 0 or args.metrics or args.cluster:
+            _usage(
+                "--update rewrites the committed results: it takes no --data, --resamples, --seed, --metrics or --cluster"
+            )
         if args.output or args.format != "markdown":
             _usage("--update writes baselines/LEADERBOARD.md itself: it takes no -o or --format")
+
+
+def _select_clusters(
+    args: argparse.Namespace, bench: Benchmark, dataset: dict[str, Any]
+) -> tuple[Benchmark, dict[str, Any]]:
+    """``--cluster ID[,ID...]``: the part of ``bench`` (the split's gold) in those clusters, and
+    ``dataset`` recording the subset; both unchanged without the flag (or when it names every
+    cluster). A malformed value is a usage error (exit 2); an id that is not a cluster of the split
+    is bad input (exit 1), as an unknown ``--split`` is, with a "did you mean" or the split that holds it."""
+    text = getattr(args, "cluster", None)
+    if text is None:
+        return bench, dataset
+    from alignbench.records import DataError
+    from alignbench.runs.system import choose_clusters
+    from alignbench.scoring.subset import parse_cluster_list
+
+    try:
+        ids = parse_cluster_list(text)
+    except DataError as err:
+        _usage(err.problems[0])
+    try:
+        return choose_clusters(bench, dataset, args.data, getattr(args, "split", "test"), ids)
+    except DataError as err:
+        raise DataError(f"--cluster: {err.problems[0]}") from None

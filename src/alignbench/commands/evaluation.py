@@ -21,6 +21,7 @@ from alignbench.commands.common import (
     _load_gold,
     _metric_selection,
     _run_config,
+    _select_clusters,
     _usage,
     latex_options,
 )
@@ -46,13 +47,15 @@ def _cmd_eval(args: argparse.Namespace) -> int:
     from alignbench.runs.system import evaluate_system
     from alignbench.views.formats import format_report
 
-    bench, _ = _load_gold(args)  # a bad --split or --data is one line (exit 2 or 1) before any work
+    whole, dataset = _load_gold(args)  # a bad --split, --data or --cluster is one line before any work
+    bench, dataset = _select_clusters(args, whole, dataset)
     _check_by(args, bench)
     report = evaluate_system(
         args.predictions or args.aligner,
         predictions=bool(args.predictions),
         split=args.split,
         data=args.data,
+        clusters=dataset.get("clusters"),
         resamples=args.resamples,
         seed=args.seed,
         system=args.system,
@@ -78,7 +81,8 @@ def _check_by(args: argparse.Namespace, bench: Benchmark) -> bool:
         others = _tagged_splits(args.data, args.split)  # only splits this dataset has (an import has none)
         hint = " or ".join(f"--split {s}" for s in others)
         hint = f"try {hint}" if others else "nor do those of any other split of this dataset"
-        _usage(f"--by tag: the gold links of split {args.split!r} carry no phenomenon tags ({hint})")
+        what = f"split {args.split!r}" if args.cluster is None else f"--cluster {args.cluster} of split {args.split!r}"
+        _usage(f"--by tag: the gold links of {what} carry no phenomenon tags ({hint})")
     return tagged
 
 
@@ -119,12 +123,13 @@ def _eval_baselines(args: argparse.Namespace, names: list[str] | None, every_spl
     margins: list[str] = []
     for split in splits:
         args.split = split
-        bench, dataset = _load_gold(args)
+        whole, dataset = _load_gold(args)
+        bench, dataset = _select_clusters(args, whole, dataset)
         tagged = _check_by(args, bench)
         space = CandidateSpace(bench)
         options = {"split": split, "resamples": args.resamples, "seed": args.seed, "by_tag": tagged}
         reports = [
-            evaluate_config(read_config(path), bench, dataset, space, **options)
+            evaluate_config(read_config(path), bench, dataset, space, fit=whole, **options)
             for path in progress(paths, f"baselines ({split})", unit="system")
         ]
         if args.check:
@@ -267,9 +272,10 @@ def _cmd_run(args: argparse.Namespace) -> int:
     _check_outputs(args)
     config = _run_config(args)
     get_aligner(config.aligner, **config.params)  # a bad name or parameter fails before any work
-    bench, _ = _load_gold(args)
+    whole, dataset = _load_gold(args)
+    bench, _ = _select_clusters(args, whole, dataset)
     space = CandidateSpace(bench)
-    preds = run_aligner(get_aligner(config.aligner, **config.params), bench, config, space)
+    preds = run_aligner(get_aligner(config.aligner, **config.params), whole, config, space)
     write_prediction_arrays(args.output, space, preds)
     decided = int((preds.label != LABELS.index("none")).sum())
     print(
@@ -329,6 +335,35 @@ def _cmd_compare(args: argparse.Namespace) -> int:
         except OSError as err:
             raise DataError(f"{name}: {err.strerror}") from None
         reports.append(Report.from_json(text, name))
+    if args.cluster is not None:
+        reports = _compare_subset(args, reports)
+    elif args.data is not None:
+        _usage("--data applies only with --cluster (it names the data the reports were made on)")
     comparison = compare(*reports, tuple(names) if names else COMPARED)
     _emit(format_comparison(comparison, args.format, **latex_options(args)), args.output)
     return 0
+
+
+def _compare_subset(args: argparse.Namespace, reports: list[Report]) -> list[Report]:
+    """``compare --cluster``: both reports cut down to the resampling units of those clusters,
+    checked against the data they were made on (bundled, or ``--data``)."""
+    from alignbench.records import DataError
+    from alignbench.scoring.subset import restrict_report
+
+    args.split = str(reports[0].dataset.get("split"))
+    whole, dataset = _load_gold(args)
+    for name, report in zip((args.a, args.b), reports, strict=True):
+        if report.dataset.get("source_sha256") != dataset.get("source_sha256"):
+            where = args.data or "the bundled dataset"
+            raise DataError(
+                f"{name}: the report was made on other data than {where} (source hash differs): pass its --data"
+            )
+        if report.dataset.get("clusters"):
+            raise DataError(f"{name}: the report is already on a cluster subset: --cluster cuts whole-split reports")
+    bench, _ = _select_clusters(args, whole, dataset)
+    wanted = sorted({a.cluster_id for a in bench.articles})
+    cut = [restrict_report(report, whole, wanted) for report in reports]
+    for name, report in zip((args.a, args.b), cut, strict=True):
+        if not report.units:
+            raise DataError(f"{name}: the report has no resampling unit in cluster(s) {', '.join(wanted)}")
+    return cut

@@ -18,6 +18,7 @@ from alignbench.commands.common import (
     _emit,
     _load_gold,
     _run_config,
+    _select_clusters,
     _usage,
 )
 
@@ -147,9 +148,10 @@ def _cmd_explain(args: argparse.Namespace) -> int:
     from alignbench.scoring.space import CandidateSpace
     from alignbench.views import explain as explain_view
 
-    bench, dataset = _load_gold(args)
+    whole, dataset = _load_gold(args)
+    bench, dataset = _select_clusters(args, whole, dataset)
     space = CandidateSpace(bench)
-    options = {"split": args.split, "resamples": args.resamples, "seed": args.seed}
+    options = {"split": args.split, "resamples": args.resamples, "seed": args.seed, "whole": whole}
     if args.aligner:
         runs = [explain.aligner_run(config, bench, space, dataset, **options)]
     else:

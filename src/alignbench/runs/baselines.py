@@ -230,10 +230,16 @@ def aligner_environment(aligner: Any) -> dict[str, Any]:
 
 
 def evaluate_config(
-    config: RunConfig, bench: Benchmark, dataset: dict[str, Any], space: CandidateSpace | None = None, **kwargs: Any
+    config: RunConfig,
+    bench: Benchmark,
+    dataset: dict[str, Any],
+    space: CandidateSpace | None = None,
+    fit: Benchmark | None = None,
+    **kwargs: Any,
 ) -> Report:
-    """Run one config's aligner on ``bench`` and score it."""
-    return evaluate_aligner(get_aligner(config.aligner, **config.params), config, bench, dataset, space, **kwargs)
+    """Run one config's aligner on ``bench`` and score it (``fit``: see :func:`evaluate_aligner`)."""
+    aligner = get_aligner(config.aligner, **config.params)
+    return evaluate_aligner(aligner, config, bench, dataset, space, fit=fit, **kwargs)
 
 
 def evaluate_aligner(
@@ -242,12 +248,18 @@ def evaluate_aligner(
     bench: Benchmark,
     dataset: dict[str, Any],
     space: CandidateSpace | None = None,
+    fit: Benchmark | None = None,
     **kwargs: Any,
 ) -> Report:
-    """Run ``aligner`` (built and checked) on ``bench`` with ``config``'s decision settings and score it."""
+    """Run ``aligner`` (built and checked) on ``bench`` with ``config``'s decision settings and score it.
 
+    ``fit``: the benchmark whose claims the aligner is fitted on (default ``bench``). A cluster subset
+    is scored with the aligner fitted on its whole split, so that its pairs get the scores of the
+    whole-split run and a subset's numbers are a part of the whole split's, not another system's.
+    """
     space = space if space is not None else CandidateSpace(bench)
-    return report_of_run(aligner, config, bench, run_aligner(aligner, bench, config, space), dataset, space, **kwargs)
+    preds = run_aligner(aligner, fit if fit is not None else bench, config, space)
+    return report_of_run(aligner, config, bench, preds, dataset, space, **kwargs)
 
 
 def report_of_run(

@@ -16,7 +16,7 @@ from alignbench.runs.baselines import RunConfig, report_of_run, run_aligner
 from alignbench.runs.explain_data import dense
 from alignbench.scoring.curve import Curve, pr_curve
 from alignbench.scoring.evaluate import evaluate
-from alignbench.scoring.predictions import PredictionArrays, read_predictions
+from alignbench.scoring.predictions import PredictionArrays
 from alignbench.scoring.report import Report
 from alignbench.scoring.space import CandidateSpace
 
@@ -31,24 +31,38 @@ class Run(NamedTuple):
 
 
 def aligner_run(
-    config: RunConfig, bench: Benchmark, space: CandidateSpace, dataset: dict[str, Any], **options: Any
+    config: RunConfig,
+    bench: Benchmark,
+    space: CandidateSpace,
+    dataset: dict[str, Any],
+    whole: Benchmark | None = None,
+    **options: Any,
 ) -> Run:
-    """Run ``config``'s aligner once and score it (``options``: split, resamples, seed)."""
+    """Run ``config``'s aligner once and score it (``options``: split, resamples, seed); ``whole``:
+    the whole split when ``bench`` is a cluster subset (the aligner is fitted on it)."""
     from alignbench.aligners import get_aligner
 
     aligner = get_aligner(config.aligner, **config.params)
-    preds = run_aligner(aligner, bench, config, space)
+    preds = run_aligner(aligner, whole if whole is not None else bench, config, space)
     report = report_of_run(aligner, config, bench, preds, dataset, space, **options)
     return Run(config.name, preds, report, report.threshold["value"])
 
 
 def prediction_run(
-    path: str, name: str | None, bench: Benchmark, space: CandidateSpace, dataset: dict[str, Any], **options: Any
+    path: str,
+    name: str | None,
+    bench: Benchmark,
+    space: CandidateSpace,
+    dataset: dict[str, Any],
+    whole: Benchmark | None = None,
+    **options: Any,
 ) -> Run:
-    """Read and score a prediction file; the system is named ``name`` or the file's name."""
+    """Read and score a prediction file; the system is named ``name`` or the file's name. ``whole``:
+    the whole split when ``bench`` is a cluster subset (the file is checked against it)."""
     from alignbench.fileio import sha256_file
+    from alignbench.scoring.subset import read_subset_predictions
 
-    preds = read_predictions(path, space)
+    preds = read_subset_predictions(path, whole if whole is not None else bench, space)
     system = {"name": name or path, "params": {}, "predictions_sha256": sha256_file(path)}
     report = evaluate(bench, preds, system=system, dataset=dataset, space=space, **options)
     return Run(system["name"], preds, report, None)

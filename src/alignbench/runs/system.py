@@ -24,7 +24,13 @@ from alignbench.scoring.report import Report
 
 def load_split(data: str | Path | None, split: str, clusters: Iterable[str] | None = None) -> tuple[Benchmark, dict]:
     """The gold of one split (bundled, or the dataset folder ``data``), optionally only the event
-    ``clusters`` named, and the metadata a report records of it (version, source hash, split subset)."""
+    ``clusters`` named (see :func:`choose_clusters`), and the metadata a report records of it
+    (version, source hash, split subset)."""
+    whole, dataset = _load_whole(data, split)
+    return choose_clusters(whole, dataset, data, split, clusters)
+
+
+def _load_whole(data: str | Path | None, split: str) -> tuple[Benchmark, dict]:
     from alignbench.dataset.load import dataset_metadata, load_benchmark
 
     bench = load_benchmark(split=split, data_dir=data)
@@ -33,12 +39,32 @@ def load_split(data: str | Path | None, split: str, clusters: Iterable[str] | No
     for key in ("source_format", "subset"):  # an import's: eval adds the benchmark's own measure
         if key in meta:
             dataset[key] = meta[key]
-    if clusters is not None:
-        from alignbench.scoring.subset import select_clusters
-
-        bench = select_clusters(bench, clusters)
-        dataset["clusters"] = sorted({a.cluster_id for a in bench.articles})
     return bench, dataset
+
+
+def choose_clusters(
+    whole: Benchmark, dataset: dict, data: str | Path | None, split: str, clusters: Iterable[str] | None
+) -> tuple[Benchmark, dict]:
+    """The part of ``whole`` (split ``split`` of ``data``) in ``clusters``, and ``dataset`` recording
+    the subset (``dataset["clusters"]``, sorted ids); both unchanged for None or when every cluster
+    of the split is named (that is the whole split). An unknown id is a :class:`DataError` with a
+    "did you mean", or naming the other split of the dataset that holds it."""
+    if clusters is None:
+        return whole, dataset
+    from alignbench.scoring.subset import cluster_ids, select_clusters, subset_record
+
+    wanted = [clusters] if isinstance(clusters, str) else list(clusters)
+    where: dict[str, str] = {}
+    if not set(wanted) <= set(cluster_ids(whole)):  # only then: look for the split that holds an id
+        from alignbench.dataset.load import available_splits, load_benchmark
+
+        for other in available_splits(data):
+            if other != split:
+                where.update((cid, other) for cid in cluster_ids(load_benchmark(split=other, data_dir=data)))
+    sub = select_clusters(whole, wanted, split=split, elsewhere=where)
+    if len(sub.articles) == len(whole.articles):
+        return whole, dataset
+    return sub, subset_record(dataset, wanted)
 
 
 def run_config(
@@ -198,7 +224,8 @@ def evaluate_system(
         raise UsageError(
             "params, decoder, threshold, equivalent_at and config apply only to an aligner, not to predictions"
         )
-    bench, dataset = load_split(data, split, clusters)
+    whole, dataset = _load_whole(data, split)
+    bench, dataset = choose_clusters(whole, dataset, data, split, clusters)
     if by_tag:
         from alignbench.scoring.bytag import split_tags
 
@@ -209,13 +236,15 @@ def evaluate_system(
     space = CandidateSpace(bench)
     options = {"split": split, "resamples": resamples, "seed": seed, "per_pair": per_pair, "by_tag": by_tag}
     if aligner is not None and run is not None:
-        return evaluate_aligner(aligner, run, bench, dataset, space, **options)
+        return evaluate_aligner(aligner, run, bench, dataset, space, fit=whole, **options)
     if kind == "file":
-        return _evaluate_file(Path(what), str(what), system or Path(what).stem, bench, dataset, space, options)
+        return _evaluate_file(Path(what), str(what), system or Path(what).stem, whole, bench, dataset, space, options)
     with tempfile.TemporaryDirectory(prefix="alignbench-") as folder:
         path = _records_file(what, folder)
         try:
-            return _evaluate_file(path, "the predictions", system or "predictions", bench, dataset, space, options)
+            return _evaluate_file(
+                path, "the predictions", system or "predictions", whole, bench, dataset, space, options
+            )
         except DataError as err:  # name the record, not the temporary file
             raise DataError([p.replace(f"{path}:", "predictions item ", 1) for p in err.problems]) from None
 
@@ -246,16 +275,25 @@ def _kind(what: Any, predictions: bool | None, registry: Mapping[str, str]) -> s
 
 
 def _evaluate_file(
-    path: Path, shown: str, name: str, bench: Benchmark, dataset: dict, space: Any, options: dict[str, Any]
+    path: Path,
+    shown: str,
+    name: str,
+    whole: Benchmark,
+    bench: Benchmark,
+    dataset: dict,
+    space: Any,
+    options: dict[str, Any],
 ) -> Report:
-    """Read, check and score a prediction file (``shown`` in messages); the report names the system ``name``."""
+    """Read, check and score a prediction file (``shown`` in messages); the report names the system
+    ``name``. The file is checked against the ``whole`` split; only its rows in ``bench`` (a cluster
+    subset, or the whole split) are scored."""
     import sys
 
     from alignbench.fileio import sha256_file
     from alignbench.scoring.evaluate import evaluate
-    from alignbench.scoring.predictions import read_predictions
+    from alignbench.scoring.subset import read_subset_predictions
 
-    preds = read_predictions(path, space)
+    preds = read_subset_predictions(path, whole, space)
     if not len(preds.index):
         print(f"alignbench: warning: {shown} holds no predictions: every gold link counts as missed", file=sys.stderr)
     info = {"name": name, "params": {}, "predictions_sha256": sha256_file(path)}

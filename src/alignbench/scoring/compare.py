@@ -28,6 +28,7 @@ from alignbench.scoring.comparison import Comparison
 from alignbench.scoring.metrics import AP, MIN_SUPPORT, Metric, gold_support, pair_metrics, parse_metric
 from alignbench.scoring.ranking import ResampledAP, profile_from_json
 from alignbench.scoring.report import Report
+from alignbench.scoring.subset import subset_label
 
 __all__ = ["COMPARED", "Comparison", "comparable", "compare"]
 
@@ -65,7 +66,12 @@ def compare(
     ``min_support`` and ``too_few`` (``support`` below ``min_support``, :data:`MIN_SUPPORT`).
     ``ci_low`` and ``ci_high`` are None when no resample defines the difference.
     """
-    for key in ("source_sha256", "split", "clusters"):
+    if a.dataset.get("clusters") != b.dataset.get("clusters"):  # absent: the whole split
+        raise DataError(
+            f"the reports are on different clusters ({subset_label(a.dataset)} vs {subset_label(b.dataset)}): "
+            "score both on the same clusters, or cut two whole-split reports with compare --cluster"
+        )
+    for key in ("source_sha256", "split"):
         if a.dataset.get(key) != b.dataset.get(key):
             raise DataError(
                 f"the reports are on different data ({key} {shorten(a.dataset.get(key), 40)} vs "

@@ -166,6 +166,25 @@ def profile_from_json(data: dict[str, list]) -> RankingProfile:
     )
 
 
+def cut_profile(profile: RankingProfile, keep: list[int]) -> RankingProfile:
+    """The profile of the same ranking restricted to the resampling units ``keep`` (old unit indices,
+    renumbered 0.. in that order): the ranking of a subset of clusters, as if scored alone. Candidates
+    before a sure link of a dropped unit join the next gap; those after the last kept sure link go."""
+    size = 1 + max([int(profile.positives.max(initial=-1)), int(profile.unit.max(initial=-1)), *keep])
+    new = np.full(size, -1, dtype=np.int64)
+    new[np.asarray(keep, dtype=np.int64)] = np.arange(len(keep), dtype=np.int64)
+    kept = new[profile.positives] >= 0
+    kept_before = np.concatenate([[0], np.cumsum(kept, dtype=np.int64)])  # kept sure links before old gap k
+    gap = kept_before[profile.gap]
+    rows = (new[profile.unit] >= 0) & (gap < int(kept.sum()))
+    gap, unit, count = gap[rows], new[profile.unit[rows]], profile.count[rows]
+    span = len(keep) + 1
+    keys, inverse = np.unique(gap * span + unit, return_inverse=True)  # merged gaps: one group per (gap, unit)
+    gaps, units = np.divmod(keys, span)
+    counts = np.bincount(inverse, weights=count, minlength=len(keys)).astype(np.int64)
+    return RankingProfile(new[profile.positives[kept]], gaps.astype(np.int64), units.astype(np.int64), counts)
+
+
 # --- AP of bootstrap resamples ----------------------------------------------------------------
 
 

@@ -13,6 +13,7 @@ from typing import Any
 from alignbench.records import DataError, printable
 from alignbench.scoring.bootstrap import p_value
 from alignbench.scoring.comparison import Comparison
+from alignbench.scoring.subset import split_phrase, subset_label
 from alignbench.views import FORMATS, latex_escape
 from alignbench.views.latex import Num, Tex, caption_text, ci_sentence, slug, table
 
@@ -54,7 +55,7 @@ def _interval(row: dict[str, Any]) -> str:
 def _header(c: Comparison) -> str:
     boot = c.bootstrap
     return printable(
-        f"A = {c.a.get('name')}, B = {c.b.get('name')}; split {c.dataset.get('split')}, dataset "
+        f"A = {c.a.get('name')}, B = {c.b.get('name')}; {subset_label(c.dataset)}, dataset "
         f"{c.dataset.get('dataset_version')} (sources sha256 {str(c.dataset.get('source_sha256'))[:12]}...); "
         f"paired percentile bootstrap, {boot['resamples']} resamples of {boot['n_units']} {boot['unit']}s, seed {boot['seed']}"
     )
@@ -122,11 +123,11 @@ def _latex(c: Comparison, ci: str, caption: str | None, label: str | None) -> li
             cells.append(Tex("-") if interval is None else Tex(f"[${interval[0]:+.3f}$, ${interval[1]:+.3f}$]"))
         rows.append([*cells, p])
     name_a, name_b = (latex_escape(printable(str(x.get("name")))) for x in (c.a, c.b))
-    split = latex_escape(printable(str(c.dataset.get("split"))))
+    where = latex_escape(printable(split_phrase(c.dataset)))
     default = " ".join(
         x
         for x in (
-            f"B = {name_b} against A = {name_a} ({split} split): paired bootstrap, two-sided p.",
+            f"B = {name_b} against A = {name_a} ({where}): paired bootstrap, two-sided p.",
             ci_sentence(ci) if ci == "inline" else "",
         )
         if x

@@ -12,6 +12,7 @@ import json
 from alignbench.records import LABELS, DataError, printable
 from alignbench.scoring.metrics import MIN_SUPPORT, gold_support, metric_names, too_few_to_test
 from alignbench.scoring.report import Report
+from alignbench.scoring.subset import split_phrase, subset_label
 from alignbench.views import FORMATS, latex_escape
 
 __all__ = ["FORMATS", "HEADLINE", "format_report", "latex_escape"]
@@ -66,7 +67,7 @@ def _raw_header_lines(report: Report) -> list[str]:
     digest = str(d.get("source_sha256", "unknown"))[:12]
     return [
         f"alignbench {report.alignbench_version}, metrics v{report.metric_version}, "
-        f"dataset {d.get('dataset_version', 'unknown')} (sources sha256 {digest}...), split {d.get('split')}",
+        f"dataset {d.get('dataset_version', 'unknown')} (sources sha256 {digest}...), {subset_label(d)}",
         f"system {s.get('name')} {params}",
         f"threshold {t.get('value')} ({t.get('origin')})"
         if t.get("value") is not None
@@ -209,6 +210,7 @@ def _report_latex(
     minimum, few = too_few(report)
     system = printable(str(report.system.get("name")))
     split = printable(str(report.dataset.get("split")))
+    where = latex_escape(printable(split_phrase(report.dataset)))
     selected = [n for n in names if n in report.metrics]
     label = label if label is not None else f"tab:{slug(system)}-{slug(split)}"
     if ci == "below":  # one metric per row: the interval gets a column of its own
@@ -220,7 +222,7 @@ def _report_latex(
     note = " ".join(
         x
         for x in (
-            f"{latex_escape(system)} on {latex_escape(printable(dataset_name(report)))} ({latex_escape(split)} split).",
+            f"{latex_escape(system)} on {latex_escape(printable(dataset_name(report)))} ({where}).",
             ci_sentence(ci) if ci == "inline" else "",
             dagger_sentence(minimum) if any(n in few for n in selected) else "",
         )
@@ -234,7 +236,7 @@ def _report_latex(
         pair_rows: list[list[str | Num]] = [
             [str(p["article_pair"]), *(Num(p["metrics"].get(n)) for n in pair_names)] for p in report.per_pair
         ]
-        pair_caption = f"{latex_escape(system)} per article pair ({latex_escape(split)} split)."
+        pair_caption = f"{latex_escape(system)} per article pair ({where})."
         align = "l" + "r" * len(pair_names)
         lines += [
             "",

@@ -11,6 +11,7 @@ import json
 
 from alignbench.records import printable
 from alignbench.scoring.report import Report
+from alignbench.scoring.subset import split_phrase, subset_label
 from alignbench.views import latex_escape
 from alignbench.views.bytag import leaderboard_tag_csv_rows, leaderboard_tag_text
 from alignbench.views.formats import HEADLINE, HEADLINE_TITLES, dataset_name, too_few
@@ -58,7 +59,7 @@ def leaderboard_note(reports: list[Report]) -> str:
     return (
         f"alignbench {first.alignbench_version}, metrics v{first.metric_version}, dataset "
         f"{first.dataset.get('dataset_version')} (sources sha256 {str(first.dataset.get('source_sha256'))[:12]}...), "
-        f"split {first.dataset.get('split')}, {first.supports.get('candidates')} candidates, "
+        f"{subset_label(first.dataset)}, {first.supports.get('candidates')} candidates, "
         f"{first.supports.get('sure_links')} sure + {first.supports.get('possible_links')} possible gold links. "
         f"95% percentile bootstrap CIs ({first.bootstrap['resamples']} resamples of {first.bootstrap['n_units']} "
         f"{first.bootstrap['unit']}s, seed {first.bootstrap['seed']}). {settings_note(reports)}"
@@ -179,7 +180,7 @@ def _latex_board(
         rows.append(cells)
     first = ordered[0] if ordered else None
     where = (
-        f"Results on {latex_escape(printable(dataset_name(first)))} ({latex_escape(printable(str(first.dataset.get('split'))))} split)."
+        f"Results on {latex_escape(printable(dataset_name(first)))} ({latex_escape(printable(split_phrase(first.dataset)))})."
         if first
         else "Results."
     )
