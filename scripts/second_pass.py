@@ -40,9 +40,13 @@ def _write_jsonl(path: Path, rows: list[dict]) -> None:
 
 
 def writer_of(cluster: str) -> str:
-    """The writer named in the cluster's articles' notes (``diag-wN``)."""
+    """The writer named in the cluster's articles' notes (``diag-wN``); for a cluster another writer
+    extended (diagnostic v3), the extending writer: the gold then holds both writers' links."""
     notes = " ".join(str(r.get("notes") or "") for r in _rows(ROOT / "corpus" / cluster / "articles.jsonl"))
     found = sorted(set(re.findall(r"diag-w\d+", notes)))
+    extended = sorted(set(re.findall(r"[Ee]xtended by (diag-w\d+)", notes)))
+    if len(found) > 1 and len(extended) == 1:
+        return extended[0]
     if len(found) != 1:
         raise SystemExit(f"{cluster}: cannot tell its writer from the notes ({found})")
     return found[0]
