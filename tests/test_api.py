@@ -102,7 +102,9 @@ def test_bad_input_is_one_clear_error():
         alignbench.evaluate([], threshold=0.3)
     with pytest.raises(UsageError, match="resamples must be an integer between 0"):
         alignbench.evaluate("fuzzy", resamples=-1)
-    with pytest.raises(DataError, match=r"unknown cluster 'nk-wonsan' of split 'test' \(did you mean 'nk-wonsan-launch'\?\)"):
+    with pytest.raises(
+        DataError, match=r"unknown cluster 'nk-wonsan' of split 'test' \(did you mean 'nk-wonsan-launch'\?\)"
+    ):
         alignbench.evaluate("fuzzy", clusters=["nk-wonsan"])
     with pytest.raises(DataError, match=r"missing.json: No such file"):
         alignbench.compare("missing.json", "missing.json")

@@ -149,6 +149,12 @@ def _eval_baselines(args: argparse.Namespace, names: list[str] | None, every_spl
             _replace_block(readme, "floor-margins", "\n".join(margins))
             _replace_block(readme, "citation", _citation_block())
             _replace_block(readme, MARKER, readme_cost_table(args.data))
+    if args.update and not args.baselines_dir:
+        from alignbench.commands.derived import clone_root, report_update, update_derived
+
+        root = clone_root(folder)
+        if root is not None:  # README/DATASHEET numbers and the iSTS seed transfer follow the data
+            report_update(root, update_derived(root))
     _emit("\n".join(boards), args.output)
     return 0
 
