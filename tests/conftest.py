@@ -45,3 +45,13 @@ def project_files() -> list[str]:
         dirs[:] = [d for d in dirs if d not in _NOT_PROJECT and not d.endswith(".egg-info")]
         found += [os.path.relpath(os.path.join(folder, f), ROOT) for f in files]
     return sorted(found)
+
+
+def candidate_count(split: str = "test") -> int:
+    """The candidate claim pairs of a split of the bundled data, counted from its records (so that a
+    new cluster changes it by itself)."""
+    from alignbench.dataset.load import load_benchmark
+
+    bench = load_benchmark(split=split)
+    sizes = {a.article_id: len(bench.claims_of(a.article_id)) for a in bench.articles}
+    return sum(sizes[a] * sizes[b] for a, b in bench.article_pairs())

@@ -8,6 +8,7 @@ import textwrap
 import uuid
 
 import pytest
+from conftest import candidate_count
 
 from alignbench.cli import main
 
@@ -69,7 +70,7 @@ def test_module_class_spec_is_imported_from_the_working_directory(plugin, capsys
     module = sys.modules[name]
     assert module.SYS_PATH_AT_IMPORT[0] == cwd and module.SYS_PATH_AT_IMPORT.count(cwd) == 1
     assert sys.path == before  # only for that import
-    assert len(open("preds.jsonl", encoding="utf-8").read().splitlines()) == 42 * 35
+    assert len(open("preds.jsonl", encoding="utf-8").read().splitlines()) == candidate_count()
 
 
 def test_working_directory_already_on_sys_path_is_not_added_twice(plugin, capsys):

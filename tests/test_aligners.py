@@ -6,6 +6,7 @@ import textwrap
 
 import numpy as np
 import pytest
+from conftest import candidate_count
 from rapidfuzz import fuzz, process, utils
 
 from alignbench.aligners import REGISTRY, BaseAligner, get_aligner, parse_params
@@ -177,7 +178,7 @@ def test_user_module_class_aligner_runs(tmp_path, monkeypatch, capsys):
     assert report.supports["decided_links"] > 0
     preds = tmp_path / "preds.jsonl"
     assert main(["run", "my_aligner:SameLength", "--param", "scale=2", "--threshold", "1.5", "-o", str(preds)]) == 0
-    assert len(preds.read_text().splitlines()) == 42 * 35
+    assert len(preds.read_text().splitlines()) == candidate_count()
     capsys.readouterr()
     assert main(["eval", "--aligner", "my_aligner:SameLength"]) == 2  # a usage error
     assert "--threshold is required" in capsys.readouterr().err

@@ -16,10 +16,13 @@ import json
 
 import numpy as np
 import pytest
+from conftest import CLUSTER
 from fixture import make_article
 
+from alignbench.dataset.load import load_benchmark
 from alignbench.records import LABELS, Alignment, Benchmark, Claim, DataError
 from alignbench.scoring.bootstrap import resample_weights
+from alignbench.scoring.bytag import split_tags
 from alignbench.scoring.evaluate import evaluate
 from alignbench.scoring.predictions import PredictionArrays
 from alignbench.scoring.report import Report
@@ -170,11 +173,11 @@ def test_csv_has_a_tag_column(report):
 def test_by_tag_on_a_split_without_tags_is_a_usage_error(capsys):
     from alignbench.cli import main
 
-    assert main(["eval", "--baselines", "--by", "tag"]) == 2
+    assert main(["eval", "--baselines", "--by", "tag", "--cluster", CLUSTER]) == 2  # the seed cluster has no tags
     err = capsys.readouterr().err.strip()
     assert err == (
-        "alignbench eval: error: --by tag: the gold links of split 'test' carry no phenomenon tags "
-        "(try --split diagnostic)"
+        f"alignbench eval: error: --by tag: the gold links of --cluster {CLUSTER} of split 'test' carry no "
+        "phenomenon tags (try --split diagnostic)"
     )
 
 
@@ -184,11 +187,8 @@ def test_eval_by_tag_on_the_diagnostic_split(capsys):
     assert main(["eval", "--aligner", "tfidf", "--split", "diagnostic", "--by", "tag", "--format", "json"]) == 0
     report = Report.from_json(capsys.readouterr().out)
     tags = report.by_tag["tags"]
-    from alignbench.dataset.load import load_benchmark
-
-    bench = load_benchmark(split="diagnostic")  # counts from the data, not typed here
-    assert len(tags) == len({t for x in bench.alignments for t in x.tags})
-    assert report.by_tag["n_units"] == len({a.cluster_id for a in bench.articles})
+    bench = load_benchmark(split="diagnostic")
+    assert sorted(tags) == split_tags(bench) and report.by_tag["n_units"] == len({a.cluster_id for a in bench.articles})
     links = sum(e["supports"]["gold_links"] for e in tags.values())
     assert links > report.supports["gold_links"]  # a link with several tags counts under each
 

@@ -12,16 +12,21 @@ from pathlib import Path
 
 import pytest
 from browser import body, chromium, dump_dom, elements
+from conftest import CLUSTER
 from explain_fixture import EVIL_ID, EVIL_SYSTEM, OUTCOMES, explain_benchmark, explain_predictions
 
 from alignbench.cli import main
 from alignbench.dataset.load import load_benchmark
 from alignbench.runs import explain
 from alignbench.scoring.space import CandidateSpace
+from alignbench.scoring.subset import select_clusters
 from alignbench.views import explain as explain_view
 
+#: The page shows one article pair at a time: these tests look at the seed cluster's one pair
+#: (``--cluster``), whatever other clusters the split holds.
+SEED = select_clusters(load_benchmark(), [CLUSTER])
 #: The seed cluster's one gold contradiction (the distance claims), read from the gold, not hard-coded.
-CONTRADICTION = next((x.claim_a, x.claim_b) for x in load_benchmark().alignments if x.relation == "contradiction")
+CONTRADICTION = next((x.claim_a, x.claim_b) for x in SEED.alignments if x.relation == "contradiction")
 SURE = {"equivalent", "a_more_specific", "b_more_specific", "contradiction"}
 
 
@@ -29,7 +34,7 @@ def _expected_links(preds: Path) -> dict[tuple[str, str], dict]:
     """Gold and decided links of the bundled split, worked out from the records and the file itself."""
     rows = [json.loads(line) for line in preds.read_text(encoding="utf-8").splitlines()]
     predicted = {(r["claim_a"], r["claim_b"]): r for r in rows}
-    gold = {(x.claim_a, x.claim_b): x.relation for x in load_benchmark().alignments}
+    gold = {(x.claim_a, x.claim_b): x.relation for x in SEED.alignments}
     links = {}
     for key in set(gold) | {k for k, r in predicted.items() if r["label"] != "none"}:
         g, p = gold.get(key, "none"), predicted[key]["label"]
@@ -48,8 +53,8 @@ def bundled_page(tmp_path_factory) -> tuple[Path, dict]:
     chromium()  # skip before any work where there is no browser
     folder = tmp_path_factory.mktemp("explain")
     preds, page = folder / "tfidf.jsonl", folder / "tfidf.html"
-    assert main(["run", "tfidf", "-o", str(preds)]) == 0
-    assert main(["explain", "--aligner", "tfidf", "--resamples", "0", "-o", str(page)]) == 0
+    assert main(["run", "tfidf", "--cluster", CLUSTER, "-o", str(preds)]) == 0
+    assert main(["explain", "--aligner", "tfidf", "--cluster", CLUSTER, "--resamples", "0", "-o", str(page)]) == 0
     return page, _expected_links(preds)
 
 
@@ -63,7 +68,7 @@ def test_every_claim_span_and_link_is_rendered_with_its_outcome(bundled_page):
     state = body(dom)
     assert state["data-ready"] == "1" and "data-js-errors" not in state
     spans = [e.attrs["data-claim"] for e in elements(dom) if e.tag == "span" and "data-claim" in e.attrs]
-    assert sorted(spans) == sorted(c.claim_id for c in load_benchmark().claims)
+    assert sorted(spans) == sorted(c.claim_id for c in SEED.claims)
     rows = _rows(dom)
     got = {(r.attrs["data-a"], r.attrs["data-b"]): r for r in rows}
     assert len(rows) == len(got) == len(expected) and not any(r.hidden for r in rows)

@@ -21,8 +21,8 @@ def test_load_benchmark_equals_the_sources():
 
 def test_load_returns_datasets_with_features():
     claims = alignbench.load("claims")
-    assert claims.num_rows == 77
-    assert claims[9]["text"] == "The projectiles flew about 70-100 kilometers"
+    assert claims.num_rows == len(load_sources(ROOT).split("test").claims)
+    assert claims[claims["claim_id"].index("wonsan-a-010")]["text"] == "The projectiles flew about 70-100 kilometers"
     pairs = alignbench.load()
     assert pairs.features["label"].names[-1] == "none"
 
@@ -31,12 +31,13 @@ def test_load_reads_a_rebuilt_folder_not_a_stale_cache(sources):
     from alignbench.dataset.build import build
 
     build(sources)
-    assert alignbench.load("alignments", data_dir=sources / "data").num_rows == 54
+    before = len(load_sources(sources).split("test").alignments)
+    assert alignbench.load("alignments", data_dir=sources / "data").num_rows == before
     links = sources / "annotations/nk-wonsan-launch/alignments.jsonl"
     lines = links.read_text(encoding="utf-8").splitlines()
     links.write_text("\n".join(lines[:-1]) + "\n", encoding="utf-8")
     build(sources)
-    assert alignbench.load("alignments", data_dir=sources / "data").num_rows == 53
+    assert alignbench.load("alignments", data_dir=sources / "data").num_rows == before - 1
 
 
 def test_bad_config_split_and_folder_are_one_line_errors(tmp_path):
@@ -52,10 +53,11 @@ def test_bad_config_split_and_folder_are_one_line_errors(tmp_path):
 
 def test_loading_the_records_imports_neither_pandas_nor_pyarrow_dataset():
     # the scoring path: `pq.read_table` would pull in pyarrow.dataset and pandas (~0.5 s)
+    claims = len(load_sources(ROOT).split("test").claims)
     code = (
         "import sys\n"
         "from alignbench.dataset.load import dataset_metadata, load_benchmark\n"
-        "assert len(load_benchmark().claims) == 77 and dataset_metadata()['config'] == 'articles'\n"
+        f"assert len(load_benchmark().claims) == {claims} and dataset_metadata()['config'] == 'articles'\n"
         "print(sorted(m for m in ('pandas', 'pyarrow.dataset', 'datasets') if m in sys.modules))\n"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

@@ -69,8 +69,10 @@ def test_eval_cli_writes_report_atomically(tmp_path, capsys):
         json.dumps({"claim_a": "wonsan-a-010", "claim_b": "wonsan-b-010", "score": 1, "label": "contradiction"}) + "\n"
     )
     out = tmp_path / "reports" / "r.json"
-    assert main(["eval", "--predictions", str(pred), "--format", "json", "-o", str(out), "--resamples", "50"]) == 0
+    args = ["eval", "--predictions", str(pred), "--cluster", "nk-wonsan-launch"]  # the seed cluster's gold
+    assert main([*args, "--format", "json", "-o", str(out), "--resamples", "50"]) == 0
     report = Report.from_json(out.read_text())
+    assert report.dataset["clusters"] == ["nk-wonsan-launch"]
     assert report.metrics["relation.F1@contradiction"] == 1.0
     assert report.metrics["link.P"] == 1.0 and report.metrics["link.R"] == pytest.approx(1 / 21)
     assert report.dataset["dataset_version"] and len(report.dataset["source_sha256"]) == 64
@@ -128,13 +130,14 @@ def test_compare_refuses_reports_bootstrapped_differently(report, change, messag
 
 @pytest.fixture(scope="module")
 def gold_and_nothing(tmp_path_factory) -> tuple[Report, Report]:
-    """Reports on the bundled data (1000 resamples): the gold links as predictions, and no links."""
+    """Reports on the seed cluster (1000 resamples): the gold links as predictions, and no links."""
     import numpy as np
 
     from alignbench.dataset.load import load_benchmark
     from alignbench.scoring.predictions import PredictionArrays
+    from alignbench.scoring.subset import select_clusters
 
-    bench = load_benchmark()
+    bench = select_clusters(load_benchmark(), ["nk-wonsan-launch"])  # its supports are checked below
     space = CandidateSpace(bench)
     linked = np.flatnonzero(space.gold != 5)
     gold = PredictionArrays(linked, np.ones(linked.size), space.gold[linked].astype(np.int8))

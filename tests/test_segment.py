@@ -42,7 +42,7 @@ def test_quotes_ranges_and_headlines():
 def test_seed_sentence_counts_and_offsets():
     bench = load_sources(ROOT).split("test")
     counts = {}
-    for article in bench.articles:
+    for article in (a for a in bench.articles if a.cluster_id == "nk-wonsan-launch"):
         spans = sentences(article.raw_text, article.kept_ranges)
         counts[article.article_id] = len(spans)
         for s, e in spans:

@@ -11,6 +11,7 @@ from conftest import CLUSTER, ROOT
 
 from alignbench.cli import main
 from alignbench.records import RELATIONS, shorten
+from alignbench.sources.corpus import load_sources
 
 CLAIMS = f"annotations/{CLUSTER}/claims.jsonl"
 LINKS = f"annotations/{CLUSTER}/alignments.jsonl"
@@ -45,9 +46,11 @@ def test_committed_data_is_valid(capsys):
     assert (status, err) == (0, "")
     test = out.split("split diagnostic")[0]  # the summary of the real clusters comes first
     assert test.splitlines()[1] == "split test"
-    assert "  articles   2\n" in test
-    assert "  claims     77:" in test
-    assert "contradiction 1," in test
+    real = load_sources(ROOT).split("test")  # the counts of the data, whatever clusters it holds
+    contradictions = sum(x.relation == "contradiction" for x in real.alignments)
+    assert f"  articles   {len(real.articles)}\n" in test
+    assert f"  claims     {len(real.claims)}:" in test
+    assert f"contradiction {contradictions}," in test
     assert "split diagnostic (synthetic)\n" in out
 
 
