@@ -53,6 +53,8 @@ def tree(tmp_path_factory) -> Path:
 
 
 def test_a_new_cluster_needs_one_command_and_no_test_edit(tree):
+    if (ROOT / "corpus" / ADDED_CLUSTER).exists():
+        pytest.skip("this tree already holds the fixture cluster (the copy scripts/check_new_cluster.py tests)")
     before = {name: (tree / name).read_text(encoding="utf-8") for name in ("README.md", "DATASHEET.md")}
     add_cluster(tree)
     done = _run(tree, "-m", "alignbench", "validate")
