@@ -50,7 +50,10 @@ def _step(title: str, tree: Path, *args: str) -> bool:
     done = subprocess.run([sys.executable, *args], cwd=tree, env=env, capture_output=True, text=True, check=False)
     out = (done.stdout + done.stderr).rstrip()
     lines = out.splitlines()
-    shown = lines if len(lines) <= 40 else [*lines[:15], f"... ({len(lines) - 30} lines)", *lines[-15:]]
+    if len(lines) > 40:  # the head, pytest's summary of failures, the tail
+        summary = [line for line in lines[15:-15] if line.startswith(("FAILED ", "ERROR "))]
+        lines = [*lines[:15], f"... ({len(lines) - 30} lines; failures and errors:)", *summary, "...", *lines[-15:]]
+    shown = lines
     print("\n".join(f"  {line}" for line in shown))
     print(f"  -> {title}: exit {done.returncode} ({time.perf_counter() - start:.0f} s)\n", flush=True)
     return done.returncode == 0
@@ -99,7 +102,8 @@ def main() -> int:
                 n for n in _files() if n.startswith("tests/") and (tree / n).read_bytes() != (ROOT / n).read_bytes()
             ]
             print(f"test files edited in the copy: {edited or 'none'}\n")
-            ok = _step("the whole test suite", tree, "-m", "pytest", "-q", "-p", "no:cacheprovider") and not edited
+            suite = ("-m", "pytest", "-q", "-p", "no:cacheprovider", "-rfE")
+            ok = _step("the whole test suite", tree, *suite) and not edited
         print("check_new_cluster: " + ("OK" if ok else "FAILED"))
         return 0 if ok else 1
     finally:
