@@ -167,3 +167,20 @@ def test_readme_floor_margins_are_current(fresh_reports, diagnostic_reports):
     block = "\n".join(margins_table(reports[s], s) for s in available_splits(None))
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert "<!-- floor-margins:start -->\n" + block + "<!-- floor-margins:end -->" in readme
+
+
+def test_seed_transfer_reports_and_tables_are_current():
+    """The test split scored with the configs tuned on iSTS headlines train: recomputed by
+    ``alignbench eval --baselines --update`` without the iSTS release, so a new cluster updates it."""
+    from alignbench.commands.derived import TRANSFER, TRANSFER_BLOCK, TRANSFER_BOARD, transfer_board, transfer_reports
+    from alignbench.views.numbers import block_text
+
+    reports = transfer_reports(ROOT)
+    assert reports
+    for report in reports:
+        path = result_path(ROOT / TRANSFER, report)
+        assert path.is_file(), f"{path} missing: run 'alignbench eval --baselines --update'"
+        assert differences(json.loads(path.read_text(encoding="utf-8")), json.loads(report.to_json())) == [], path
+    board = transfer_board(reports)
+    for name in ("README.md", TRANSFER_BOARD):
+        assert block_text((ROOT / name).read_text(encoding="utf-8"), TRANSFER_BLOCK) == board, name

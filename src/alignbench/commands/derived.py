@@ -160,7 +160,7 @@ def update_derived(root: Path) -> list[Path]:
 
 def stale_derived(root: Path) -> list[str]:
     """What :func:`update_derived` would change in the generated blocks: ``FILE: block NAME is stale``
-    (the seed-transfer reports are checked by ``tests/test_baselines.py``, which recomputes them)."""
+    (the seed-transfer reports and tables: ``tests/test_baselines.py``, which recomputes them)."""
     from alignbench.views.numbers import block_text
 
     found = []
