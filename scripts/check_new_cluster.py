@@ -92,15 +92,15 @@ def main() -> int:
                 shutil.copytree(source / part / cid, tree / part / cid)
         print(f"copy of the checkout in {tree}; added cluster(s): {', '.join(clusters)}\n")
         before = {n: (tree / n).read_text(encoding="utf-8") for n in ("README.md", "DATASHEET.md")}
+        tests = {p: p.read_bytes() for p in sorted((tree / "tests").rglob("*")) if p.is_file()}
         ok = _step("validate", tree, "-m", "alignbench", "validate")
         ok = ok and _step("build", tree, "-m", "alignbench", "build")
         ok = ok and _step("regenerate", tree, "-m", "alignbench", "eval", "--baselines", "--update")
         if ok:
             for name, old in before.items():
                 print(_blocks_diff(old, (tree / name).read_text(encoding="utf-8"), name) + "\n")
-            edited = [
-                n for n in _files() if n.startswith("tests/") and (tree / n).read_bytes() != (ROOT / n).read_bytes()
-            ]
+            now = {p: p.read_bytes() for p in sorted((tree / "tests").rglob("*")) if p.is_file()}
+            edited = sorted(str(p.relative_to(tree)) for p in set(tests) | set(now) if tests.get(p) != now.get(p))
             print(f"test files edited in the copy: {edited or 'none'}\n")
             suite = ("-m", "pytest", "-q", "-p", "no:cacheprovider", "-rfE")
             ok = _step("the whole test suite", tree, *suite) and not edited
