@@ -178,5 +178,5 @@ def stale_derived(root: Path) -> list[str]:
 def report_update(root: Path, written: list[Path]) -> None:
     """One line on stderr naming what :func:`update_derived` changed."""
     if written:
-        names = ", ".join(str(p.relative_to(root)) for p in written)
+        names = ", ".join(dict.fromkeys(str(p.relative_to(root)) for p in written))  # README.md may be written twice
         print(f"updated the generated numbers and tables: {names}", file=sys.stderr)

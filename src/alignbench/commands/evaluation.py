@@ -247,7 +247,8 @@ def _baselines_board(
         readme = default.parent / "README.md"
         prefix = "" if folder.resolve() == default else f"{folder.resolve().name}-"  # baselines/semantic: semantic-
         _update_readme_leaderboard(readme, leaderboard(reports, "markdown", tags=False), split, prefix)
-        print(f"updated {folder}/results, {leaderboard_file(folder, split)} and {readme} ({split})", file=sys.stderr)
+        also = f" and {readme}" if readme.is_file() else ""
+        print(f"updated {folder}/results, {leaderboard_file(folder, split)}{also} ({split})", file=sys.stderr)
     return board
 
 
