@@ -21,9 +21,7 @@ from alignbench.scoring.numbers import dataset_facts, split_facts
 from alignbench.views.numbers import (
     block_text,
     caveat_sentence,
-    leaderboard_headline,
     replace_blocks,
-    stale_note,
     too_few_sentence,
 )
 
@@ -149,10 +147,3 @@ def test_replace_blocks_needs_its_markers():
     assert replace_blocks(text, {"x": "new\n"}, "F") == "a\n<!-- x:start -->\nnew\n<!-- x:end -->\nb\n"
     with pytest.raises(DataError, match="F: expected one '<!-- y:start -->' line before one '<!-- y:end -->' line"):
         replace_blocks(text, {"y": "new\n"}, "F")
-
-
-def test_a_stale_semantic_board_says_so():
-    board = "| a |\n\nalignbench 0.2.0, dataset 0.2.0 (sources sha256 aaaaaaaaaaaa...), split test.\n\n### Tag\n| t |\n"
-    assert leaderboard_headline(board) == board.split("\n\n### ")[0] + "\n"
-    assert stale_note(board, "a" * 64, "cmd") == ""
-    assert "**Stale:**" in stale_note(board, "b" * 64, "cmd") and "`cmd`" in stale_note(board, "b" * 64, "cmd")
