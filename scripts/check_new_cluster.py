@@ -68,7 +68,7 @@ def _blocks_diff(old: str, new: str, name: str) -> str:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0], allow_abbrev=False)
     parser.add_argument(
         "cluster", nargs="?", default=str(DEFAULT_CLUSTER), help="a folder holding corpus/<id>/ and annotations/<id>/"
     )
