@@ -147,3 +147,43 @@ def test_replace_blocks_needs_its_markers():
     assert replace_blocks(text, {"x": "new\n"}, "F") == "a\n<!-- x:start -->\nnew\n<!-- x:end -->\nb\n"
     with pytest.raises(DataError, match="F: expected one '<!-- y:start -->' line before one '<!-- y:end -->' line"):
         replace_blocks(text, {"y": "new\n"}, "F")
+
+
+def test_writers_are_read_from_the_notes_and_links_from_their_annotator():
+    from fixture import make_article
+
+    from alignbench.records import Alignment, Benchmark
+    from alignbench.scoring.writers import cluster_writers, writer_facts
+
+    def art(aid: str, cluster: str, notes: str):
+        return make_article(aid, cluster)._replace(notes=notes)
+
+    bench = Benchmark(
+        (
+            art("x-a", "x", "written by hand by diag-w2, an AI model"),
+            art("x-b", "x", "written by hand by diag-w2, an AI model. Extended by diag-w10, an AI model"),
+            art("y-a", "y", "written by hand by diag-w10"),
+            art("z-a", "z", None),
+        ),
+        (),
+        (
+            Alignment("x-a-1", "x-b-1", "related", "r", "diag-w2"),
+            Alignment("x-a-2", "x-b-2", "related", "r", "diag-w10"),
+            Alignment("x-a-3", "x-b-3", "related", "r", "adj-1"),
+            Alignment("x-a-4", "x-b-4", "related", "r", "diag-w2"),
+        ),
+    )
+    assert cluster_writers(bench) == {"x": ("diag-w2", ("diag-w10",)), "y": ("diag-w10", ()), "z": (None, ())}
+    facts = writer_facts(bench)
+    assert [(f.writer, f.written, f.extended, f.links) for f in facts] == [
+        ("diag-w2", ("x",), (), 2),
+        ("diag-w10", ("y",), ("x",), 1),  # w10 sorts after w2: by number, not by text
+    ]
+
+
+def test_no_writer_made_more_than_a_third_of_the_diagnostic_links():
+    from alignbench.scoring.writers import writer_facts
+
+    bench = alignbench.load_benchmark(split="diagnostic")
+    facts = writer_facts(bench)
+    assert facts and max(f.links for f in facts) <= len(bench.alignments) / 3

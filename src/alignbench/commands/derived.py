@@ -82,7 +82,43 @@ def derived_blocks(root: Path) -> dict[Path, dict[str, str]]:
     current = _current(root)
     blocks = {root / name: found for name, found in number_blocks(dataset_facts(root / "data")).items()}
     blocks[root / "README.md"].update(semantic_blocks(root, current))
+    blocks[root / "DATASHEET.md"]["writers"] = writers_block(root, current)
     return blocks
+
+
+#: The systems whose link F1 the DATASHEET gives per diagnostic writer: two lexical baselines and two floors.
+WRITER_SYSTEMS = ["tfidf", "fuzzy", "cues", "position"]
+
+
+def writers_block(root: Path, current: dict[str, str]) -> str:
+    """The DATASHEET's per-writer table of the diagnostic split, with the link F1 of
+    :data:`WRITER_SYSTEMS` on each writer's clusters, cut from the committed whole-split reports."""
+    from alignbench.dataset.load import available_splits, load_benchmark
+    from alignbench.scoring.metrics import pair_metrics, parse_metric
+    from alignbench.scoring.writers import writer_confusion, writer_facts
+    from alignbench.views.numbers import writers_table
+
+    if "diagnostic" not in available_splits(root / "data"):
+        return "There is no diagnostic split.\n"
+    bench = load_benchmark(split="diagnostic", data_dir=root / "data")
+    reports = {
+        str(r.system["name"]): r for r in _committed_reports(root, Path("baselines"), "diagnostic", current) or []
+    }
+    systems = [s for s in WRITER_SYSTEMS if s in reports]
+    link_f1 = parse_metric("link.F1")
+    rows = []
+    for facts in writer_facts(bench):
+        f1: dict[str, float | None] = {}
+        for name in systems:
+            conf = writer_confusion(reports[name], bench, facts.written + facts.extended)
+            f1[name] = None if conf is None else float(pair_metrics(conf)[link_f1])
+        rows.append((facts, len(bench.alignments), f1))
+    if not systems:
+        return (
+            writers_table(rows, [])
+            + "\nNo committed baseline report of the current data: run `alignbench eval --baselines --update`.\n"
+        )
+    return writers_table(rows, systems)
 
 
 def transfer_reports(root: Path) -> list[Report]:

@@ -191,3 +191,21 @@ def comparison_sentence(pairs: dict[str, tuple[Report, Report, list[dict[str, An
         "Best semantic against best lexical baseline by link F1, `alignbench compare` (B − A, paired bootstrap, "
         f"{boot['resamples']} resamples, seed {boot['seed']}, two-sided p): " + "; ".join(parts) + ".\n"
     )
+
+
+def writers_table(rows: list[tuple[Any, int, dict[str, float | None]]], systems: list[str]) -> str:
+    """The DATASHEET's table of the diagnostic writers: clusters written and extended, gold links made
+    (and their share of the split's), and link F1 of ``systems`` on the clusters each writer wrote or
+    extended. ``rows``: (:class:`~alignbench.scoring.writers.WriterFacts`, links in the split, F1 by system)."""
+    head = "| writer | clusters written | clusters extended | gold links made |" + "".join(
+        f" {s} link F1 |" for s in systems
+    )
+    lines = [head, "|---|---:|---:|---:|" + "---:|" * len(systems)]
+    for facts, total, f1 in rows:
+        share = f"{facts.links} ({100 * facts.links / total:.1f}%)" if total else str(facts.links)
+        cells = [f"{f1[s]:.3f}" if f1.get(s) is not None else "-" for s in systems]
+        lines.append(
+            f"| {facts.writer} | {len(facts.written)} | {len(facts.extended)} | {share} |"
+            + "".join(f" {c} |" for c in cells)
+        )
+    return "\n".join(lines) + "\n"
