@@ -193,6 +193,8 @@ def test_two_passes_and_adjudication_in_the_browser(tmp_path):
         str(root / "data"),
         "--split",
         "test",
+        "--cluster",
+        CLUSTER,
         "--resamples",
         "0",
         "--format",
@@ -200,6 +202,8 @@ def test_two_passes_and_adjudication_in_the_browser(tmp_path):
         root=root,
     )
     assert scored.returncode == 0, scored.stderr
+    # the tree's only cluster: naming it is the whole split, recorded as such
+    assert "clusters" not in json.loads(scored.stdout)["dataset"]
     supports = json.loads(scored.stdout)["supports"]
     assert (supports["candidates"], supports["sure_links"], supports["possible_links"]) == (20, 4, 1)
 
