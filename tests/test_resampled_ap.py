@@ -93,3 +93,14 @@ def test_digamma_of_integers_is_scipys():
         np.testing.assert_allclose(ours, scipys, rtol=4e-16)
     grid = values[:5000].reshape(-1, 2).T  # a transposed view keeps its layout
     assert digamma_int(grid).strides == (grid + 0).strides
+
+
+def test_cut_profile_is_the_profile_of_the_kept_units_ranked_alone():
+    from alignbench.scoring.ranking import cut_profile, profile_from_json, profile_to_json
+
+    # ranked: u0 neg, u1 SURE, u0 neg, u0 SURE, u1 neg, u1 SURE (worked out by hand)
+    profile = profile_from_json({"positives": [1, 0, 1], "before": [[0, 1], [0, 1], [1, 1]]})
+    # unit 1 alone: SURE, neg, SURE; its unit is renumbered 0
+    assert profile_to_json(cut_profile(profile, [1])) == {"positives": [0, 0], "before": [[], [0, 1]]}
+    # unit 0 alone: neg, neg, SURE (the two gaps before unit 1's dropped sure link merge)
+    assert profile_to_json(cut_profile(profile, [0])) == {"positives": [0], "before": [[0, 2]]}
