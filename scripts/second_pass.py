@@ -130,7 +130,9 @@ def apply(decisions_dir: Path, name: str, adjudicator: str) -> None:
             if decision != lw:
                 base["rationale"] = d.get("rationale") or d["reason"]
                 base["annotator"] = adjudicator
-            elif d.get("rationale") and d["rationale"] not in base["rationale"]:  # the label stands, its reason was wrong
+            elif (
+                d.get("rationale") and d["rationale"] not in base["rationale"]
+            ):  # the label stands, its reason was wrong
                 base["rationale"] = f"{d['rationale']} (rationale rewritten in adjudication by {adjudicator})"
             tags = d.get("tags") or base.get("tags")
             if not tags:
