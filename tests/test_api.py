@@ -14,7 +14,7 @@ from fixture import tiny_benchmark
 
 import alignbench
 from alignbench.cli import main
-from alignbench.records import DataError, UsageError
+from alignbench.records import SURE_RELATIONS, DataError, UsageError
 from alignbench.scoring.report import Report
 from alignbench.scoring.subset import select_clusters
 
@@ -139,7 +139,9 @@ def test_to_frame_and_to_dict(tmp_path):
     frame = report.to_frame()
     assert frame.loc["link.F1", "value"] == report.metrics["link.F1"]
     assert [frame.loc["rank.AP", "ci_low"], frame.loc["rank.AP", "ci_high"]] == report.ci["rank.AP"]
-    assert bool(frame.loc["relation.F1@contradiction", "too_few"]) and frame.loc["link.F1", "support"] == 21
+    sure = sum(x.relation in SURE_RELATIONS for x in alignbench.load_benchmark().alignments)  # from the data
+    assert frame.loc["link.F1", "support"] == sure == report.supports["sure_links"]
+    assert bool(frame.loc["relation.F1@contradiction", "too_few"]) == (report.supports["gold.contradiction"] < 10)
     assert set(frame["system"]) == {"fuzzy"} and set(frame["split"]) == {"test"}
     assert Report.from_json(json.dumps(report.to_dict())) == report
     path = tmp_path / "fuzzy.json"

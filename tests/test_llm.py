@@ -11,6 +11,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from conftest import CLUSTER
 
 pytest.importorskip("openai", reason="the optional extra 'llm' is not installed (pip install -e '.[llm]')")
 pytest.importorskip("jsonschema", reason="the optional extra 'llm' is not installed (pip install -e '.[llm]')")
@@ -52,6 +53,8 @@ def eval_args(url: str, tmp_path: Path, *params: str, out: str = "report.json") 
         "--aligner",
         "llm",
         *[x for p in given for x in ("--param", p)],
+        "--cluster",  # the seed cluster's one article pair, whatever other clusters the split holds
+        CLUSTER,
         "--resamples",
         "20",
         "--format",
